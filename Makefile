@@ -1,0 +1,47 @@
+# Naskah Sandi: `make run` serves the app, `make test` runs the whole suite (browser tests included).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/pip
+HOST   ?= 0.0.0.0
+PORT   ?= 5000
+SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+export FLASK_APP := app
+PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
+.PHONY: run test test-pg bench venv browser clean
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.testdeps: requirements-test.txt $(VENV)/.runtime
+	$(PIP) install -q --disable-pip-version-check -r requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.runtime
+
+## run: set up the venv, database, instance secrets and first admin; serve with waitress
+run: $(VENV)/.runtime
+	$(BIN)/flask init
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m naskah.serve
+
+## browser: Debian's chromium (browser tests) and poppler-utils (PDF checks), installed when missing
+browser:
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftoppm >/dev/null 2>&1; then \
+	  echo "Memasang chromium dan poppler-utils dengan apt-get ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils >/dev/null; \
+	fi
+
+## test: the whole suite on SQLite, browser tests included (they fail, not skip, without a browser)
+test: $(VENV)/.testdeps browser
+	NASKAH_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
+
+## test-pg: the suite against PostgreSQL (browser tests ran in `make test`)
+test-pg: $(VENV)/.testdeps
+	NASKAH_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not e2e"
+
+clean:
+	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -1,0 +1,2 @@
+from naskah import create_app
+app = create_app()

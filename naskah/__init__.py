@@ -1,0 +1,77 @@
+"""Naskah Sandi: receiving classified official documents, step by step."""
+import logging
+import os
+
+from flask import Flask, jsonify
+from sqlalchemy import event, text
+
+from .config import configure
+from .extensions import csrf, db, htmx, login_manager, migrate
+
+log = logging.getLogger("naskah")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def create_app(test_config=None):
+    app = Flask(__name__, instance_relative_config=True,
+                template_folder=os.path.join(ROOT, "templates"),
+                static_folder=os.path.join(ROOT, "static"),
+                instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get("NASKAH_INSTANCE")
+                or os.path.join(ROOT, "instance"))
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure(app, test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+
+    from .crypto.vault import load_or_create_master_key
+    app.extensions["naskah_master_key"] = load_or_create_master_key(app)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            _tune_sqlite(db.engine)
+
+    from . import security, templating
+    security.init_app(app)
+    templating.init_app(app)
+
+    from .errors import register_error_handlers
+    register_error_handlers(app)
+
+    from .views import register_blueprints
+    register_blueprints(app)
+
+    from .cli import register_cli
+    register_cli(app)
+
+    @app.get("/healthz")
+    def healthz():
+        try:
+            db.session.execute(text("SELECT 1"))
+        except Exception:  # noqa: BLE001 - any database failure means "not healthy"
+            db.session.rollback()
+            return jsonify(status="error", database="tidak terjangkau"), 503
+        return jsonify(status="ok", database="ok")
+
+    return app
+
+
+def _tune_sqlite(engine):
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, record):
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA busy_timeout=30000")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(conn):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,70 @@
+"""Configuration: defaults here, then instance/config.py, then NASKAH_* environment variables."""
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+
+class Defaults:
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024          # whole request
+    CRYPTOGRAM_MAX_BYTES = 12 * 1024 * 1024        # one uploaded cryptogram
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "naskah_session"
+    SESSION_COOKIE_SECURE = False                  # set True behind HTTPS (see README)
+    REMEMBER_COOKIE_DURATION = timedelta(seconds=0)
+    IDLE_TIMEOUT = timedelta(minutes=30)
+    SESSION_ABSOLUTE_LIFETIME = timedelta(hours=10)
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
+    LOGIN_MAX_FAILURES = 5
+    LOGIN_LOCK_MINUTES = 15
+    WTF_CSRF_TIME_LIMIT = None                     # the session lifetime bounds the token
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    BOARD_POLL_SECONDS = 8
+    PAGE_SIZE = 25
+    HSTS = False
+    OFFICE_CITY = "Pekalongan"
+
+
+def load_secret(instance_path: str, name: str, nbytes: int = 32) -> str:
+    """Read an instance secret, creating it (mode 0600) on first use; never logged."""
+    path = Path(instance_path) / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(nbytes))
+    return path.read_text().strip()
+
+
+def configure(app, test_config=None):
+    app.config.from_object(Defaults)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "naskah.sqlite")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+    else:
+        app.config.from_mapping(test_config)
+    url = os.environ.get("NASKAH_DATABASE_URL")
+    if url and (test_config is None or "SQLALCHEMY_DATABASE_URI" not in test_config):
+        app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(url)
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_db_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    for key in ("HOST", "PORT"):
+        if os.environ.get(f"NASKAH_{key}"):
+            app.config[key] = os.environ[f"NASKAH_{key}"]
+    if os.environ.get("NASKAH_SECURE_COOKIES") == "1":
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["HSTS"] = True
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+
+
+def normalise_db_url(url: str) -> str:
+    """Accept plain postgres:// URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

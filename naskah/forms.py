@@ -1,0 +1,171 @@
+"""WTForms for every state change; server-side validation with Indonesian messages."""
+from datetime import datetime, timedelta
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
+                     PasswordField, SelectField, StringField, TextAreaField)
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from .models import CHANNELS, CLASSIFICATIONS, URGENCIES
+from .timeutil import utcnow, wib_to_utc
+
+REQUIRED = "Wajib diisi."
+
+
+def req():
+    return DataRequired(message=REQUIRED)
+
+
+def maxlen(n):
+    return Length(max=n, message=f"Paling banyak {n} karakter.")
+
+
+class ReceiveForm(FlaskForm):
+    sender_agency = StringField("Instansi pengirim", validators=[req(), maxlen(200)])
+    sender_ref_number = StringField("Nomor surat pengirim", validators=[req(), maxlen(100)])
+    sender_ref_date = DateField("Tanggal surat pengirim", validators=[Optional()],
+                                render_kw={"placeholder": "YYYY-MM-DD"})
+    channel = SelectField("Saluran penerimaan", choices=list(CHANNELS.items()), validators=[req()])
+    classification = SelectField("Klasifikasi (sifat naskah)", choices=list(CLASSIFICATIONS.items()),
+                                 validators=[req()])
+    urgency = SelectField("Tingkat urgensi", choices=list(URGENCIES.items()), validators=[req()])
+    received_at = DateTimeLocalField("Waktu diterima (WIB)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
+                                     validators=[req()])
+    cryptogram_file = FileField("Berkas kriptogram")
+    cryptogram_text = TextAreaField("atau tempel teks kriptogram", validators=[Optional(), maxlen(200_000)])
+    notes = TextAreaField("Catatan", validators=[Optional(), maxlen(2000)])
+
+    def validate_received_at(self, field):
+        if field.data and wib_to_utc(field.data) > utcnow() + timedelta(minutes=5):
+            raise ValidationError("Waktu diterima tidak boleh di masa depan.")
+        if field.data and field.data.year < 2000:
+            raise ValidationError("Tahun tidak masuk akal.")
+
+    def validate_sender_ref_date(self, field):
+        if field.data and field.data > (utcnow() + timedelta(days=1)).date():
+            raise ValidationError("Tanggal surat tidak boleh di masa depan.")
+
+
+class VersionedForm(FlaskForm):
+    """Every transition form carries the version it was opened on, to refuse stale submits."""
+    version = HiddenField()
+
+
+class RegisterForm(VersionedForm):
+    attachments = StringField("Lampiran", validators=[Optional(), maxlen(200)])
+    note = StringField("Keterangan", validators=[Optional(), maxlen(500)])
+
+
+class ReportForm(VersionedForm):
+    note = TextAreaField("Catatan untuk Kasi", validators=[Optional(), maxlen(1000)])
+
+
+class AssignForm(VersionedForm):
+    assignee_id = SelectField("Sandiman yang ditugaskan", coerce=str, validators=[req()])
+    note = TextAreaField("Instruksi disposisi", validators=[Optional(), maxlen(1000)])
+
+
+class DecryptForm(VersionedForm):
+    plaintext = TextAreaField("Hasil dekripsi (teks berita)", validators=[req(), maxlen(500_000)])
+    addressee = StringField("Kepada (alamat tujuan)", validators=[req(), maxlen(200)])
+    subject = StringField("Perihal", validators=[req(), maxlen(300)])
+    copy_index = IntegerField("Salinan ke-", default=1,
+                              validators=[req(), NumberRange(1, 99, "Antara 1 dan 99.")])
+    copy_total = IntegerField("dari", default=1, validators=[req(), NumberRange(1, 99, "Antara 1 dan 99.")])
+    cover_item = StringField("Naskah yang dikirim (pengantar)", default="Salinan berita rahasia",
+                             validators=[Optional(), maxlen(200)])
+    cover_quantity = StringField("Banyaknya", default="1 (satu) berkas", validators=[Optional(), maxlen(60)])
+    cover_notes = StringField("Keterangan pengantar", validators=[Optional(), maxlen(300)])
+
+    def validate_copy_index(self, field):
+        if field.data and self.copy_total.data and field.data > self.copy_total.data:
+            raise ValidationError("Nomor salinan tidak boleh melebihi jumlah salinan.")
+
+
+class InitialForm(VersionedForm):
+    confirm = BooleanField("Saya telah memeriksa salinan dan pengantar", validators=[
+        DataRequired(message="Centang konfirmasi sebelum memberi paraf.")])
+
+
+class SignForm(VersionedForm):
+    courier_id = SelectField("Sandiman yang menyampaikan", coerce=str, validators=[req()])
+    note = TextAreaField("Catatan penyampaian", validators=[Optional(), maxlen(1000)])
+
+
+class ReturnForm(VersionedForm):
+    reason = TextAreaField("Alasan pengembalian", validators=[req(), maxlen(1000)])
+
+
+class DeliverForm(VersionedForm):
+    recipient_name = StringField("Nama penerima", validators=[req(), maxlen(120)])
+    recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40)])
+    delivered_at = DateTimeLocalField("Waktu diterima penerima (WIB)", format=["%Y-%m-%dT%H:%M"],
+                                      validators=[Optional()])
+
+    def validate_delivered_at(self, field):
+        if field.data and wib_to_utc(field.data) > utcnow() + timedelta(minutes=5):
+            raise ValidationError("Waktu tidak boleh di masa depan.")
+
+
+class ArchiveForm(VersionedForm):
+    note = StringField("Catatan arsip", validators=[Optional(), maxlen(500)])
+
+
+ACTION_FORMS = {
+    "register": RegisterForm, "report": ReportForm, "assign": AssignForm, "decrypt": DecryptForm,
+    "revise": DecryptForm, "initial": InitialForm, "sign": SignForm, "return": ReturnForm,
+    "deliver": DeliverForm, "archive": ArchiveForm,
+}
+
+
+def form_data(form) -> dict:
+    """The transition data from a validated form; WIB wall times become UTC instants."""
+    data = {name: field.data for name, field in form._fields.items()
+            if name not in ("csrf_token", "version")}
+    for key, value in list(data.items()):
+        if isinstance(value, datetime):
+            data[key] = wib_to_utc(value)
+        elif isinstance(value, str):
+            data[key] = value.strip()
+    return data
+
+
+class LoginForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[req(), maxlen(40)])
+    password = PasswordField("Kata sandi", validators=[req(), maxlen(200)])
+
+
+def strong_password(form, field):
+    value = field.data or ""
+    if len(value) < 10:
+        raise ValidationError("Kata sandi minimal 10 karakter.")
+    if value.lower() == value or value.upper() == value or not any(c.isdigit() for c in value):
+        raise ValidationError("Gunakan huruf besar, huruf kecil, dan angka.")
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField("Kata sandi saat ini", validators=[req()])
+    new = PasswordField("Kata sandi baru", validators=[req(), maxlen(200), strong_password])
+    confirm = PasswordField("Ulangi kata sandi baru", validators=[req()])
+
+    def validate_confirm(self, field):
+        if field.data != self.new.data:
+            raise ValidationError("Kedua kata sandi baru tidak sama.")
+
+
+class UserForm(FlaskForm):
+    username = StringField("Nama pengguna", validators=[req(), Length(3, 40, "3 sampai 40 karakter.")])
+    full_name = StringField("Nama lengkap", validators=[req(), maxlen(120)])
+    nip = StringField("NIP", validators=[Optional(), maxlen(30)])
+    title = StringField("Jabatan", validators=[Optional(), maxlen(120)])
+    role = SelectField("Peran", choices=[], validators=[req()])
+
+    def validate_username(self, field):
+        import re
+        if not re.fullmatch(r"[a-z0-9._-]+", field.data or ""):
+            raise ValidationError("Gunakan huruf kecil, angka, titik, garis bawah atau tanda hubung.")
+
+
+class CorrectionForm(FlaskForm):
+    notes = TextAreaField("Isi koreksi", validators=[req(), maxlen(1000)])

@@ -1,0 +1,98 @@
+"""Sign-in plumbing, role checks, session expiry and security headers."""
+from functools import wraps
+
+from flask import abort, current_app, flash, redirect, request, session, url_for
+from flask_login import current_user, logout_user
+
+from .extensions import db, login_manager
+from .models import User
+from .timeutil import utcnow
+
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+       "form-action 'self'; frame-ancestors 'none'")
+
+
+def roles_required(*roles):
+    """Allow a view only to signed-in users holding one of `roles` (403 otherwise)."""
+    allowed = {getattr(r, "value", r) for r in roles}
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if allowed and current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+        wrapped.roles = allowed
+        return wrapped
+    return decorator
+
+
+def public(view):
+    """Mark a view as reachable without signing in (checked by the authorization test)."""
+    view.public = True
+    return view
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    try:
+        uid, epoch = (int(x) for x in user_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, uid)
+    if user is None or (user.session_epoch or 0) != epoch or not user.active:
+        return None
+    return user
+
+
+def init_app(app):
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Silakan masuk terlebih dahulu."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @app.before_request
+    def expire_sessions():
+        if request.endpoint in (None, "static", "healthz"):
+            return None
+        if not current_user.is_authenticated:
+            return None
+        now = utcnow().timestamp()
+        idle = current_app.config["IDLE_TIMEOUT"].total_seconds()
+        absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+        last_seen = session.get("last_seen", now)
+        login_at = session.get("login_at", now)
+        if now - last_seen > idle or now - login_at > absolute:
+            logout_user()
+            session.clear()
+            flash("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.", "info")
+            return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+        # Do not extend an idle session by the board's own background polling.
+        if request.headers.get("HX-Trigger-Name") != "poll" and request.args.get("poll") != "1":
+            session["last_seen"] = now
+        session.permanent = True
+        if current_user.must_change_password and request.endpoint not in (
+                "auth.change_password", "auth.logout"):
+            return redirect(url_for("auth.change_password"))
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h["X-Frame-Options"] = "DENY"
+        h["X-Content-Type-Options"] = "nosniff"
+        h["Referrer-Policy"] = "no-referrer"
+        h["Cross-Origin-Opener-Policy"] = "same-origin"
+        h["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if current_app.config.get("HSTS"):
+            h["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
+        if request.endpoint != "static":
+            # Pages may carry classified data: keep them out of every cache.
+            h["Cache-Control"] = "no-store"
+            h["Pragma"] = "no-cache"
+            response.vary.add("HX-Request")
+        return response

@@ -1,0 +1,36 @@
+/* Small helpers around htmx; no inline script anywhere (CSP script-src 'self'). */
+(function () {
+  "use strict";
+  function editingCard() { return document.querySelector(".card.editing"); }
+
+  // The board polls for changes (its own requests are the polls); never replace it under an
+  // open form, nor while the tab is hidden.
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (elt && elt.id === "board" && (editingCard() || document.hidden)) { evt.preventDefault(); }
+  });
+
+  // Focus the first field of a form that just opened in a card.
+  document.addEventListener("htmx:afterSwap", function () {
+    var card = editingCard();
+    if (card && !card.contains(document.activeElement)) {
+      var first = card.querySelector("input:not([type=hidden]), select, textarea, button");
+      if (first) { first.focus(); }
+    }
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    if (evt.key === "Escape") {
+      var card = editingCard();
+      var cancel = card && card.querySelector("[data-cancel]");
+      if (cancel) { evt.preventDefault(); cancel.click(); }
+      return;
+    }
+    var tag = (evt.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || evt.ctrlKey || evt.metaKey || evt.altKey) { return; }
+    if (evt.key === "/") {
+      var q = document.getElementById("q");
+      if (q) { evt.preventDefault(); q.focus(); }
+    }
+  });
+})();
