@@ -1,0 +1,98 @@
+"""Indonesian date/time formatting for print, independent of the server's time zone."""
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+WIB = ZoneInfo("Asia/Jakarta")
+
+BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
+
+CLASSIFICATIONS = {
+    "SR": "SANGAT RAHASIA",
+    "R": "RAHASIA",
+    "T": "TERBATAS",
+    "B": "BIASA",
+}
+RED_CLASSIFICATIONS = frozenset({"SR", "R"})
+
+
+def to_wib(value: dt.datetime) -> dt.datetime:
+    """Convert an instant to WIB; naive datetimes are taken as UTC (how the app stores them)."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.timezone.utc)
+    return value.astimezone(WIB)
+
+
+def tanggal(value: dt.date | dt.datetime | None) -> str:
+    """'28 November 2026' (datetimes are converted to WIB first)."""
+    if not value:  # None or a jinja Undefined
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_wib(value).date()
+    return f"{value.day} {BULAN[value.month - 1]} {value.year}"
+
+
+def tanggal_singkat(value: dt.date | dt.datetime | None) -> str:
+    """'28-11-2026' for dense tables such as the agenda book."""
+    if not value:  # None or a jinja Undefined
+        return ""
+    if isinstance(value, dt.datetime):
+        value = to_wib(value).date()
+    return f"{value.day:02d}-{value.month:02d}-{value.year}"
+
+
+def jam(value: dt.datetime | None) -> str:
+    """'09.15 WIB' (Indonesian uses a dot between hours and minutes)."""
+    if not value:  # None or a jinja Undefined
+        return ""
+    w = to_wib(value)
+    return f"{w.hour:02d}.{w.minute:02d} WIB"
+
+
+def tanggal_jam(value: dt.datetime | None) -> str:
+    """'28 November 2026 pukul 09.15 WIB'."""
+    if not value:  # None or a jinja Undefined
+        return ""
+    return f"{tanggal(value)} pukul {jam(value)}"
+
+
+def hari_tanggal(value: dt.date | dt.datetime | None) -> str:
+    """'Sabtu, 28 November 2026' as used in a berita acara."""
+    if not value:  # None or a jinja Undefined
+        return ""
+    d = to_wib(value).date() if isinstance(value, dt.datetime) else value
+    return f"{HARI[d.weekday()]}, {tanggal(d)}"
+
+
+def tempat_tanggal(city: str, value: dt.date | dt.datetime | None) -> str:
+    """'Pekalongan, 28 November 2026' for the date line of a letter."""
+    return f"{city}, {tanggal(value)}" if city else tanggal(value)
+
+
+def classification_label(code: str | None) -> str:
+    """Map SR/R/T/B (or a full label) to the printed mark, upper case."""
+    if not code:
+        return ""
+    code = str(code).strip()
+    return CLASSIFICATIONS.get(code.upper(), code.upper())
+
+
+def classification_code(code: str | None) -> str:
+    """Normalise a code or full label back to SR/R/T/B."""
+    if not code:
+        return ""
+    up = str(code).strip().upper()
+    for k, v in CLASSIFICATIONS.items():
+        if up in (k, v):
+            return k
+    return up
+
+
+def is_red(code: str | None) -> bool:
+    """SR and R marks are printed in red, T and B in black."""
+    return classification_code(code) in RED_CLASSIFICATIONS
