@@ -20,6 +20,8 @@ def register_cli(app):
     app.cli.add_command(audit_cli)
     from .demo import demo_command
     app.cli.add_command(demo_command)
+    from .commands import register_all
+    register_all(app)
 
 
 @click.command("init")

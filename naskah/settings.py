@@ -18,6 +18,12 @@ DEFAULTS = {
 }
 
 
+def register_defaults(values: dict) -> None:
+    """Feature modules add their own setting defaults here (at import time)."""
+    for key, value in values.items():
+        DEFAULTS.setdefault(key, value)
+
+
 def get(key: str):
     row = db.session.get(OfficeSetting, key)
     if row is None:

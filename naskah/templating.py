@@ -39,18 +39,10 @@ def init_app(app):
         return {"nav": _nav_items() if current_user.is_authenticated else []}
 
 
-NAV = [
-    # (endpoint, label, roles allowed)
-    ("board.index", "Papan", {"sandiman", "kasi", "pejabat"}),
-    ("documents.new", "Terima Kriptogram", {"sandiman"}),
-    ("agenda.index", "Buku Agenda", {"sandiman", "kasi", "pejabat"}),
-    ("admin.users", "Pengguna", {"admin"}),
-    ("audit.index", "Jejak Audit", {"admin", "kasi"}),
-]
-
-
 def _nav_items():
-    return [(endpoint, label) for endpoint, label, roles in NAV if current_user.role in roles]
+    from flask import current_app
+    return [(endpoint, label) for endpoint, label, roles, _ in current_app.config.get("NAV", [])
+            if current_user.role in roles]
 
 
 EVENT_LABELS = {

@@ -10,6 +10,7 @@ from ..models import ROLE_LABELS, User
 from ..security import roles_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+NAV = [("admin.users", "Pengguna", {"admin"}, 80)]
 
 
 @bp.route("/pengguna", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from ..security import roles_required
 from ..timeutil import utcnow, to_wib
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
+NAV = [("agenda.index", "Buku Agenda", {"sandiman", "kasi", "pejabat"}, 30)]
 READERS = ("sandiman", "kasi", "pejabat")
 
 

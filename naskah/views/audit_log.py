@@ -7,6 +7,7 @@ from ..models import AuditEvent
 from ..security import roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
+NAV = [("audit.index", "Jejak Audit", {"admin", "kasi"}, 90)]
 
 
 @bp.get("/")

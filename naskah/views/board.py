@@ -7,6 +7,7 @@ from ..security import roles_required
 from ..templating import is_htmx_partial, render
 
 bp = Blueprint("board", __name__)
+NAV = [("board.index", "Papan", {"sandiman", "kasi", "pejabat"}, 10)]
 BOARD_ROLES = ("sandiman", "kasi", "pejabat")
 
 

@@ -13,6 +13,7 @@ from ..templating import is_htmx_partial
 from ..timeutil import to_wib, utcnow
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
+NAV = [("documents.new", "Terima Kriptogram", {"sandiman"}, 20)]
 STAFF = ("sandiman", "kasi", "pejabat")
 
 
