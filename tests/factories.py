@@ -45,9 +45,11 @@ class Factories:
 
     def document(self, step=1, sandiman=None, kasi=None, **over) -> int:
         """A document taken through the real workflow up to `step`; returns its id."""
+        sandiman = sandiman or self.user("sandiman")  # before the session below opens (SQLite lock)
+        kasi = kasi or self.user("kasi")
         with self.app.app_context():
-            sandiman = db.session.get(User, (sandiman or self.user("sandiman")).id)
-            kasi = db.session.get(User, (kasi or self.user("kasi")).id)
+            sandiman = db.session.get(User, sandiman.id)
+            kasi = db.session.get(User, kasi.id)
             doc = documents.receive(sandiman, receive_data(**over), b"CRYPTOGRAM-BYTES", "k.p7m")
             payloads = {
                 "assign": {"assignee_id": sandiman.id},

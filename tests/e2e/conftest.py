@@ -104,7 +104,7 @@ def sign_in(page, base_url, username, password):
     page.goto(f"{base_url}/masuk")
     page.fill("#username", username)
     page.fill("#password", password)
-    page.click("button[type=submit]")
+    page.get_by_role("button", name="Masuk").click()
     page.wait_for_load_state("networkidle")
 
 
