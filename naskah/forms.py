@@ -5,11 +5,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
                      PasswordField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from . import form_i18n
 from .models import CHANNELS, CLASSIFICATIONS, URGENCIES
 from .timeutil import utcnow, wib_to_utc
 
+form_i18n.install()
 REQUIRED = "Wajib diisi."
 
 
@@ -31,7 +33,7 @@ class ReceiveForm(FlaskForm):
                                  validators=[req()])
     urgency = SelectField("Tingkat urgensi", choices=list(URGENCIES.items()), validators=[req()])
     received_at = DateTimeLocalField("Waktu diterima (WIB)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                     validators=[req()])
+                                     validators=[InputRequired(message=REQUIRED)])
     cryptogram_file = FileField("Berkas kriptogram")
     cryptogram_text = TextAreaField("atau tempel teks kriptogram", validators=[Optional(), maxlen(200_000)])
     notes = TextAreaField("Catatan", validators=[Optional(), maxlen(2000)])
