@@ -3,7 +3,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from . import audit as audit_mod
 from .errors import DomainError
@@ -25,6 +25,7 @@ def register_cli(app):
 
 
 @click.command("init")
+@with_appcontext
 def init_command():
     """Create or upgrade the database and the first admin (printing a one-time password)."""
     from flask_migrate import upgrade

@@ -3,6 +3,7 @@ import random
 from datetime import timedelta
 
 import click
+from flask.cli import with_appcontext
 
 from . import documents, users, workflow
 from .extensions import db
@@ -32,6 +33,7 @@ def _user(username):
 
 
 @click.command("demo")
+@with_appcontext
 @click.option("--password", default=None, help="Kata sandi untuk semua pengguna demo (default: acak).")
 @click.option("--count", default=30, show_default=True, help="Jumlah kriptogram.")
 @click.option("--seed", default=7, show_default=True)
