@@ -155,7 +155,24 @@ def _stamp_style(qr: bool):
 
 # --------------------------------------------------------------------------- signing
 
-def sign_pdf(pdf: bytes, *, key, cert, ca_chain: Iterable = (),
+def _outside_event_loop(fn, *args, **kwargs):
+    """pyHanko calls asyncio.run(); if this thread already runs a loop, call it from another."""
+    import asyncio
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()
+
+
+def sign_pdf(*args, **kwargs) -> bytes:
+    """Sign with a PAdES signature; see _sign_pdf (safe to call from any thread)."""
+    return _outside_event_loop(_sign_pdf, *args, **kwargs)
+
+
+def _sign_pdf(pdf: bytes, *, key, cert, ca_chain: Iterable = (),
              field_name: str = "TandaTanganKasi", box: tuple | None = None,
              signer_name: str, signer_nip: str | None = None,
              reason: str = "Tanda tangan Kepala Seksi", location: str = "",
@@ -247,7 +264,8 @@ def verify_pdf(pdf: bytes, trust_roots: Iterable = (), revoked_serials: Iterable
     """Verify all signatures offline. Never raises: bad input gives signed=False."""
     result = VerifyResult()
     try:
-        return _verify(pdf, list(trust_roots), set(revoked_serials or ()), list(crls or ()))
+        return _outside_event_loop(_verify, pdf, list(trust_roots), set(revoked_serials or ()),
+                                   list(crls or ()))
     except Exception as exc:  # arbitrary uploads: never raise
         log.info("verify_pdf: unreadable input: %s", exc)
         looks_signed = isinstance(pdf, (bytes, bytearray)) and b"/ByteRange" in pdf
