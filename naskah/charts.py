@@ -22,7 +22,8 @@ _ids = itertools.count(1)
 
 
 def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    """Up to two decimals with the Indonesian decimal comma: 1,92 / 0,5 / 3."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
 def _fmt(value, unit: str) -> str:
@@ -32,8 +33,11 @@ def _fmt(value, unit: str) -> str:
     return f"{text}{unit}"
 
 
-def _nice_max(value: float) -> float:
-    """A round upper bound for the axis (1, 2, 2.5, 5 x 10^n)."""
+def _nice_max(value: float, integer: bool = False) -> float:
+    """A round upper bound for the axis (1, 2, 2.5, 5 x 10^n); even, so counts get whole ticks."""
+    if integer:
+        top = max(2, math.ceil(_nice_max(value)))
+        return top + top % 2
     if value <= 0:
         return 1.0
     exp = 10 ** math.floor(math.log10(value))
@@ -69,7 +73,9 @@ def _axis(parts: list[str], x0: float, y0: float, x1: float, top: float, vmax: f
 def _x_labels(parts: list[str], labels: Sequence[str], xs: Sequence[float], y: float, every: int) -> None:
     parts.append('<g class="x-labels">')
     last = len(labels) - 1
-    show_last = every == 1 or last % every >= every / 2   # the last label, unless it would collide
+    prev = last - last % every if last % every else last - every
+    # the last label too, unless it would collide with the one before it
+    show_last = every == 1 or prev < 0 or xs[last] - xs[prev] >= 6.5 * (len(labels[last]) + 1)
     for i, (label, x) in enumerate(zip(labels, xs)):
         if i % every == 0 or (i == last and show_last):
             parts.append(f'<text class="x-label" x="{x:.1f}" y="{y}" text-anchor="middle" fill="{INK}">'
@@ -79,7 +85,8 @@ def _x_labels(parts: list[str], labels: Sequence[str], xs: Sequence[float], y: f
 
 def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: str, desc: str = "",
               unit: str = "", width: int = 560, height: int = 220, max_value: float | None = None,
-              css_class: str = "", label_every: int = 1, highlight: Sequence[bool] | None = None) -> Markup:
+              css_class: str = "", label_every: int = 1, highlight: Sequence[bool] | None = None,
+              integer: bool = False) -> Markup:
     """Vertical bars, one per label, each with its value above it (None = no bar, shown "–").
 
     highlight marks bars (e.g. columns over a limit) with the class "bar hi" and the alert colour.
@@ -88,7 +95,7 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: s
         raise ValueError("labels and values must have the same length")
     left, right, top, bottom = 40, 8, 18, 34
     x0, y0, x1 = left, height - bottom, width - right
-    vmax = _nice_max(max_value if max_value is not None else max([v or 0 for v in values] or [0]))
+    vmax = _nice_max(max_value if max_value is not None else max([v or 0 for v in values] or [0]), integer)
     slot = (x1 - x0) / max(len(values), 1)
     bar_w = max(2.0, slot * 0.62)
     uid, parts = _open("bar", width, height, title, desc or title, css_class)
@@ -116,14 +123,14 @@ def bar_chart(labels: Sequence[str], values: Sequence[float | None], *, title: s
 
 def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float]]], *, title: str,
                desc: str = "", unit: str = "", width: int = 560, height: int = 220,
-               css_class: str = "", label_every: int = 1) -> Markup:
+               css_class: str = "", label_every: int = 1, integer: bool = True) -> Markup:
     """One polyline (with a dot per point) per named series over shared x labels, and a legend."""
     for name, values in series:
         if len(values) != len(labels):
             raise ValueError(f"series {name!r} has {len(values)} points for {len(labels)} labels")
     left, right, top, bottom = 40, 8, 26, 34
     x0, y0, x1 = left, height - bottom, width - right
-    vmax = _nice_max(max([max(v, default=0) for _, v in series] or [0]))
+    vmax = _nice_max(max([max(v, default=0) for _, v in series] or [0]), integer)
     n = len(labels)
     xs = [x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     uid, parts = _open("line", width, height, title, desc or title, css_class)

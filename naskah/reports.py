@@ -44,7 +44,7 @@ def classification_chart(report) -> str:
     return charts.bar_chart(
         codes, [report.by_classification.get(c, 0) for c in codes], title="Kriptogram diterima per klasifikasi",
         desc="; ".join(f"{CLASSIFICATIONS[c]}: {report.by_classification.get(c, 0)}" for c in codes) + ".",
-        width=320, css_class="chart-cls")
+        width=320, css_class="chart-cls", integer=True)
 
 
 def dashboard_charts(snap: dict, daily, monthly, report, limits: dict[int, int]) -> dict:
@@ -55,7 +55,7 @@ def dashboard_charts(snap: dict, daily, monthly, report, limits: dict[int, int])
             [str(int(s)) for s in steps], per_step, title="Naskah per langkah saat ini",
             desc="; ".join(f"langkah {int(s)} {STEP_LABELS[s]}: {n}" for s, n in zip(steps, per_step)) + ".",
             highlight=[int(s) in limits and n > limits[int(s)] for s, n in zip(steps, per_step)],
-            css_class="chart-per-step"),
+            css_class="chart-per-step", integer=True),
         "daily": daily_chart(daily, "Diterima dan disampaikan per hari, 30 hari terakhir"),
         "monthly": charts.bar_chart(
             [label for label, _ in monthly], [o.compliance for _, o in monthly], unit="%", max_value=100,
