@@ -56,10 +56,21 @@ class Filters:
 class Column:
     step: Step
     cards: list = field(default_factory=list)
+    limit: int | None = None      # soft WIP limit from settings
+    total: int | None = None      # cards in the column without filters (for the WIP check)
 
     @property
     def count(self) -> int:
         return len(self.cards)
+
+    @property
+    def wip_count(self) -> int:
+        return self.count if self.total is None else self.total
+
+    @property
+    def over_limit(self) -> bool:
+        """Marked, never blocked: a column over its limit still takes cards."""
+        return self.limit is not None and self.wip_count > self.limit
 
 
 def _query(filters: Filters, user, steps=None):
@@ -89,18 +100,32 @@ def _query(filters: Filters, user, steps=None):
 def columns(filters: Filters, user, steps=None) -> list[Column]:
     """Cards grouped by step, most urgent first, then oldest first."""
     from . import sla as sla_module
+    from .calendar_admin import wip_limits
     docs = db.session.scalars(_query(filters, user, steps)).unique().all()
-    cols = {s: Column(s) for s in (steps or list(Step))}
+    limits = wip_limits()
+    cols = {s: Column(s, limit=limits.get(int(s))) for s in (steps or list(Step))}
+    if filters.active and limits:
+        for step, total in _totals(steps).items():
+            if step in cols:
+                cols[step].total = total
     now = utcnow()
     cal = sla_module.calendar()
+    pauses = sla_module.pauses_for(d.id for d in docs)
     for doc in docs:
-        info = sla_module.card_sla(doc, now, cal)
+        info = sla_module.card_sla(doc, now, cal, pauses.get(doc.id, []))
         if filters.overdue and info.status != "overdue":
             continue
         cols[Step(doc.step)].cards.append((doc, info))
     for col in cols.values():
         col.cards.sort(key=lambda pair: (URGENCY_ORDER.get(pair[0].urgency, 9), pair[1].due, pair[0].id))
     return list(cols.values())
+
+
+def _totals(steps=None) -> dict[Step, int]:
+    """Unfiltered card count per column, one GROUP BY (WIP limits ignore the board's filters)."""
+    stmt = _query(Filters(), None, steps).with_only_columns(Document.step, func.count(Document.id)) \
+        .group_by(Document.step)
+    return {Step(step): n for step, n in db.session.execute(stmt).all()}
 
 
 def change_marker() -> int:
