@@ -7,8 +7,10 @@ displays things. Every change appends one audit event naming the key, never its 
 import hashlib
 import re
 from datetime import date, datetime
+from functools import cached_property
 
 from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from . import audit, settings
@@ -257,15 +259,31 @@ def has_decryption_keys() -> bool:
                 or db.session.scalar(db.select(SharedKey.id).where(SharedKey.retired_at.is_(None)).limit(1)))
 
 
+class StoredIdentity:
+    """An office identity whose private key leaves the vault only if a recipient info names it.
+
+    Duck-types crypto.cms.Identity. The key was validated when it was made or imported and the
+    vault authenticates it (AES-GCM), so the slow RSA consistency check is not repeated per use.
+    """
+
+    def __init__(self, name: str, certificate: x509.Certificate, key_blob_id: int):
+        self.name, self.certificate, self._blob_id = name, certificate, key_blob_id
+
+    @cached_property
+    def private_key(self):
+        key = serialization.load_der_private_key(vault.load_id(self._blob_id), password=None,
+                                                 unsafe_skip_rsa_key_validation=True)
+        if not isinstance(key, rsa.RSAPrivateKey):
+            raise ck.KeyImportError("Kunci privat harus berupa kunci RSA.")
+        return key
+
+
 def decryption_identities() -> list[Identity]:
     """Every identity with a certificate, retired ones included (old cryptograms stay readable)."""
     rows = db.session.scalars(db.select(OfficeIdentity).where(OfficeIdentity.cert_pem.is_not(None))
                               .order_by(OfficeIdentity.status, OfficeIdentity.id)).all()
-    out = []
-    for row in rows:
-        key = ck.private_key_from_der(vault.load_id(row.key_blob_id))
-        out.append(Identity(row.name, x509.load_pem_x509_certificate(row.cert_pem.encode()), key))
-    return out
+    return [StoredIdentity(row.name, x509.load_pem_x509_certificate(row.cert_pem.encode()), row.key_blob_id)
+            for row in rows]
 
 
 def symmetric_keys(at: datetime) -> list[SymmetricKey]:
