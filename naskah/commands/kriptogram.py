@@ -1,7 +1,6 @@
 """`flask kriptogram ...`: register a received file (steps 1-2), decrypt a file with the office
 keys, and seal a CMS cryptogram for a correspondent (or for tests)."""
 import hashlib
-import sys
 from datetime import date, datetime
 from pathlib import Path
 
