@@ -70,3 +70,33 @@ def test_failure_shows_one_message_and_keeps_the_card(live_server, page_factory)
     screenshot(page, "decrypt-failure")
     with app.app_context():
         assert db.session.get(Document, doc_id).step == 4
+
+
+def test_resend_request_then_resent_upload_on_the_board(live_server, page_factory, tmp_path):
+    app = live_server.app
+    make = Factories(app)
+    sandiman = make.user("sandiman", username="rina", full_name="Rina Kartika")
+    cert = ch.office_identity(app, name="kantor-2026")
+    doc_id = make.document(step=4, sandiman=sandiman, cryptogram=ch.sealed(ch.outsider()[1]))
+    resent = tmp_path / "kiriman-ulang.p7m"
+    resent.write_bytes(ch.sealed(cert))
+    page = page_factory()
+    sign_in(page, live_server.url, "rina", PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    card = page.locator(f"#card-{doc_id}")
+    card.get_by_role("link", name="Minta kirim ulang").click()
+    page.locator(f"#card-{doc_id}.editing").get_by_label("Alasan meminta kirim ulang").fill("Tidak ada kunci yang cocok.")
+    page.locator(f"#card-{doc_id}.editing").get_by_role("button", name="Minta kirim ulang").click()
+    flag = page.locator(f"#col-4 #card-{doc_id} .resend-flag")
+    flag.wait_for()
+    screenshot(page, "resend-waiting-board")
+    page.locator(f"#card-{doc_id}").get_by_role("link", name="Lampirkan kiriman ulang").click()
+    panel = page.locator(f"#card-{doc_id}.editing")
+    panel.locator("input[type=file]").set_input_files(str(resent))
+    panel.get_by_role("button", name="Lampirkan kiriman ulang").click()
+    page.locator(f"#col-4 #card-{doc_id}").get_by_role("link", name="Minta kirim ulang").wait_for()
+    assert page.locator(f"#card-{doc_id} .resend-flag").count() == 0
+    with app.app_context():
+        doc = db.session.get(Document, doc_id)
+        assert doc.cryptogram_filename == "kiriman-ulang.p7m" and doc.step == 4
+    assert page.js_errors == []
