@@ -34,7 +34,7 @@ def create_app(test_config=None):
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from . import security, templating
+    from . import resend, security, templating  # noqa: F401  (resend registers the SLA pause source)
     security.init_app(app)
     templating.init_app(app)
 

@@ -6,6 +6,7 @@ import click
 from flask.cli import with_appcontext
 
 from . import documents, users, workflow
+from .crypto.seal import seal
 from .extensions import db
 from .models import User
 from .timeutil import utcnow
@@ -32,6 +33,18 @@ def _user(username):
     return db.session.scalar(db.select(User).where(User.username == username))
 
 
+def _demo_identity():
+    """The office identity the demo cryptograms are encrypted to (created once)."""
+    from cryptography import x509
+    from . import keystore
+    from .models.keys import OfficeIdentity
+    row = db.session.scalar(db.select(OfficeIdentity).where(OfficeIdentity.name == "kantor-demo"))
+    if row is None:
+        row = keystore.generate("kantor-demo", bits=3072)
+        db.session.commit()
+    return x509.load_pem_x509_certificate(row.cert_pem.encode())
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--password", default=None, help="Kata sandi untuk semua pengguna demo (default: acak).")
@@ -50,6 +63,7 @@ def demo_command(password, count, seed):
             user.must_change_password = False
     db.session.commit()
     s1, s2, kasi = _user("sandiman1"), _user("sandiman2"), _user("kasi")
+    office_cert = _demo_identity()  # real CMS cryptograms, so in-app decryption works in the demo
     now = utcnow()
     for i in range(count):
         target = 1 + i % 9
@@ -63,12 +77,13 @@ def demo_command(password, count, seed):
             "urgency": rng.choice(["kilat", "segera", "biasa", "biasa"]),
             "received_at": now - timedelta(hours=rng.randint(1, 40), minutes=rng.randint(0, 59)),
         }
-        doc = documents.receive(clerk, data, f"-----BEGIN CMS-----\nDEMO{i:04d}\n-----END CMS-----\n".encode(),
+        message = rng.choice(MESSAGES)
+        doc = documents.receive(clerk, data, seal(message.encode(), [office_cert], output="pem"),
                                 f"kriptogram-{i + 1:02d}.p7m")
         steps = [
             ("register", clerk, {}), ("report", clerk, {}),
             ("assign", kasi, {"assignee_id": clerk.id, "note": "Segera dekripsi."}),
-            ("decrypt", clerk, {"plaintext": rng.choice(MESSAGES), "addressee": "Wali Kota Pekalongan",
+            ("decrypt", clerk, {"plaintext": message, "addressee": "Wali Kota Pekalongan",
                                 "subject": "Berita rahasia", "copy_index": 1, "copy_total": 1}),
             ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id}),
             ("deliver", clerk, {"recipient_name": "Rina Kartika", "recipient_nip": "198811112012122001"}),

@@ -4,8 +4,9 @@ from datetime import datetime, timedelta
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField,
-                     PasswordField, SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+                     PasswordField, RadioField, SelectField, StringField, TextAreaField)
+from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation,
+                                ValidationError)
 
 from . import form_i18n
 from .models import CHANNELS, CLASSIFICATIONS, URGENCIES
@@ -68,8 +69,27 @@ class AssignForm(VersionedForm):
     note = TextAreaField("Instruksi disposisi", validators=[Optional(), maxlen(1000)])
 
 
+def required_unless_office(form, field):
+    """The typed plaintext is optional when the server decrypts with the office keys."""
+    method = getattr(form, "method", None)
+    if method is not None and method.data == "office" and not (field.data or "").strip():
+        raise StopValidation()
+    if not (field.data or "").strip():
+        raise StopValidation(REQUIRED)
+
+
 class DecryptForm(VersionedForm):
-    plaintext = TextAreaField("Hasil dekripsi (teks berita)", validators=[req(), maxlen(500_000)])
+    method = RadioField("Cara dekripsi", default="manual", choices=[
+        ("office", "Dekripsi dengan kunci kantor (kriptogram yang tersimpan)"),
+        ("manual", "Ketik manual hasil dekripsi")], validators=[req()])
+    plaintext = TextAreaField("Hasil dekripsi (teks berita)", validators=[required_unless_office, maxlen(500_000)])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.method is not None and not self.is_submitted():
+            from .keystore import has_decryption_keys
+            if has_decryption_keys():  # offer in-app decryption first when the office holds keys
+                self.method.data = "office"
     addressee = StringField("Kepada (alamat tujuan)", validators=[req(), maxlen(200)])
     subject = StringField("Perihal", validators=[req(), maxlen(300)])
     copy_index = IntegerField("Salinan ke-", default=1,
@@ -83,6 +103,20 @@ class DecryptForm(VersionedForm):
     def validate_copy_index(self, field):
         if field.data and self.copy_total.data and field.data > self.copy_total.data:
             raise ValidationError("Nomor salinan tidak boleh melebihi jumlah salinan.")
+
+
+class ReviseForm(DecryptForm):
+    method = None  # revising edits the copy letter; it does not decrypt again
+
+
+class RequestResendForm(VersionedForm):
+    reason = TextAreaField("Alasan meminta kirim ulang", validators=[req(), maxlen(1000)],
+                           render_kw={"placeholder": "mis. kriptogram terpotong; tidak ada kunci yang cocok"})
+
+
+class AttachResendForm(VersionedForm):
+    cryptogram_file = FileField("Berkas kriptogram kiriman ulang")
+    cryptogram_text = TextAreaField("atau tempel teks kriptogram", validators=[Optional(), maxlen(200_000)])
 
 
 class InitialForm(VersionedForm):
@@ -116,8 +150,9 @@ class ArchiveForm(VersionedForm):
 
 ACTION_FORMS = {
     "register": RegisterForm, "report": ReportForm, "assign": AssignForm, "decrypt": DecryptForm,
-    "revise": DecryptForm, "initial": InitialForm, "sign": SignForm, "return": ReturnForm,
+    "revise": ReviseForm, "initial": InitialForm, "sign": SignForm, "return": ReturnForm,
     "deliver": DeliverForm, "archive": ArchiveForm,
+    "request_resend": RequestResendForm, "attach_resend": AttachResendForm,
 }
 
 

@@ -63,6 +63,7 @@ class Transition:
     label: str
     guard: str | None = None          # "assignee": only the assigned sandiman; "courier": the delivery assignee
     needs: tuple = ()                 # data keys the effect requires
+    condition: str | None = None      # a name in CONDITIONS that must hold (e.g. awaiting a resend)
 
     @property
     def is_return(self) -> bool:
@@ -74,7 +75,11 @@ TRANSITIONS = (
     Transition("report", Step.DIAGENDAKAN, Step.DILAPORKAN, Role.SANDIMAN, "Laporkan ke Kasi"),
     Transition("assign", Step.DILAPORKAN, Step.DITUGASKAN, Role.KASI, "Tugaskan dekripsi", needs=("assignee_id",)),
     Transition("decrypt", Step.DITUGASKAN, Step.DIDEKRIPSI, Role.SANDIMAN, "Dekripsi & ketik salinan",
-               guard="assignee", needs=("plaintext", "addressee", "subject")),
+               guard="assignee", needs=("addressee", "subject")),  # plaintext: typed, or from the office keys
+    Transition("request_resend", Step.DITUGASKAN, Step.DITUGASKAN, Role.SANDIMAN, "Minta kirim ulang",
+               guard="assignee", needs=("reason",), condition="not_waiting"),
+    Transition("attach_resend", Step.DITUGASKAN, Step.DITUGASKAN, Role.SANDIMAN, "Lampirkan kiriman ulang",
+               guard="assignee", condition="waiting"),
     Transition("revise", Step.DIDEKRIPSI, Step.DIDEKRIPSI, Role.SANDIMAN, "Perbaiki salinan",
                guard="assignee", needs=("plaintext", "addressee", "subject")),
     Transition("initial", Step.DIDEKRIPSI, Step.DIPARAF, Role.SANDIMAN, "Paraf & ajukan ke Kasi", guard="assignee"),
@@ -111,6 +116,8 @@ def check(doc: Document, t: Transition, actor: User) -> None:
         raise Forbidden("Hanya Sandiman yang ditugaskan Kasi yang dapat mengerjakan naskah ini.")
     if t.guard == "courier" and doc.delivery_assignee_id != actor.id:
         raise Forbidden("Hanya Sandiman yang ditugaskan menyampaikan naskah ini yang dapat mendistribusikannya.")
+    if t.condition and not CONDITIONS[t.condition](doc):
+        raise Conflict(CONDITION_MESSAGES[t.condition])
 
 
 def allowed(doc: Document, actor: User) -> list[Transition]:
@@ -199,9 +206,33 @@ def store_content(doc: Document, data: dict) -> None:
 
 
 def _decrypt(doc, actor, data):
+    from . import decryption
+    details = decryption.prepare(doc, actor, data)  # in-app decryption fills data["plaintext"]
     store_content(doc, data)
     doc.decrypted_at = utcnow()
-    return {"content_version": doc.content_version, "method": data.get("method", "manual")}
+    return {"content_version": doc.content_version, **details}
+
+
+def _request_resend(doc, actor, data):
+    from . import resend
+    return resend.request_resend(doc, actor, data)
+
+
+def _attach_resend(doc, actor, data):
+    from . import resend
+    return resend.attach_resend(doc, actor, data)
+
+
+def _waiting(doc) -> bool:
+    from . import resend
+    return resend.is_waiting(doc)
+
+
+CONDITIONS = {"waiting": _waiting, "not_waiting": lambda doc: not _waiting(doc)}
+CONDITION_MESSAGES = {
+    "waiting": "Tidak ada permintaan kirim ulang yang menunggu untuk naskah ini.",
+    "not_waiting": "Permintaan kirim ulang untuk naskah ini masih menunggu kiriman dari pengirim.",
+}
 
 
 def _revise(doc, actor, data):
@@ -272,5 +303,6 @@ EFFECTS = {
     "register": _register, "report": _report, "assign": _assign, "decrypt": _decrypt,
     "revise": _revise, "initial": _initial, "sign": _sign, "return": _return,
     "deliver": _deliver, "archive": _archive,
+    "request_resend": _request_resend, "attach_resend": _attach_resend,
 }
 assert set(EFFECTS) == set(BY_ACTION)

@@ -43,14 +43,14 @@ class Factories:
             db.session.expunge(user)
             return user
 
-    def document(self, step=1, sandiman=None, kasi=None, **over) -> int:
+    def document(self, step=1, sandiman=None, kasi=None, cryptogram=b"CRYPTOGRAM-BYTES", **over) -> int:
         """A document taken through the real workflow up to `step`; returns its id."""
-        sandiman = sandiman or self.user("sandiman")  # before the session below opens (SQLite lock)
-        kasi = kasi or self.user("kasi")
+        # Users first, each in its own context: SQLite's BEGIN IMMEDIATE would block a nested one.
+        sandiman, kasi = sandiman or self.user("sandiman"), kasi or self.user("kasi")
         with self.app.app_context():
             sandiman = db.session.get(User, sandiman.id)
             kasi = db.session.get(User, kasi.id)
-            doc = documents.receive(sandiman, receive_data(**over), b"CRYPTOGRAM-BYTES", "k.p7m")
+            doc = documents.receive(sandiman, receive_data(**over), cryptogram, "k.p7m")
             payloads = {
                 "assign": {"assignee_id": sandiman.id},
                 "decrypt": {"plaintext": "Isi berita rahasia uji.", "addressee": "Wali Kota",

@@ -2,8 +2,10 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for, current_app
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.datastructures import CombinedMultiDict
 
 from .. import audit, board as board_q, documents, forms, workflow
+from ..decryption import DecryptFailed, record_failure
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models import Role, User
@@ -130,7 +132,8 @@ def action_form(doc_id, action):
 def action_submit(doc_id, action):
     doc = documents.get_document(doc_id, current_user)
     t = workflow.get_transition(action)
-    form = build_form(action, doc, formdata=request.form)
+    formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
+    form = build_form(action, doc, formdata=formdata)
     try:
         workflow.check(doc, t, current_user)  # refuse before reporting field errors
     except DomainError as e:
@@ -149,12 +152,15 @@ def action_submit(doc_id, action):
         return _refused(doc, Conflict("Naskah ini baru saja diubah oleh pengguna lain. Muat ulang lalu periksa kembali."))
     except DomainError as e:
         db.session.rollback()
+        if isinstance(e, DecryptFailed):
+            record_failure(doc_id, current_user, e)  # its own commit: the attempt stays on record
         doc = documents.get_document(doc_id)
         if e.field and e.field in form._fields:
             form[e.field].errors = list(form[e.field].errors) + [e.message]
             return _form_errors(doc, form, t)
         return _refused(doc, e)
-    message = f"{workflow.STEP_LABELS[workflow.Step(doc.step)]}: {doc.sender_agency} ({doc.agenda_label})."
+    done = t.label if t.source == t.target else workflow.STEP_LABELS[workflow.Step(doc.step)]  # e.g. 4->4
+    message = f"{done}: {doc.sender_agency} ({doc.agenda_label})."
     if is_htmx_partial():
         return _board_update(doc, old_step, message)
     flash(message, "success")

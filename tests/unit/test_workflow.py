@@ -15,7 +15,19 @@ PAYLOADS = {
     "sign": lambda s: {"courier_id": s.id},
     "return": lambda s: {"reason": "Perbaiki perihal"},
     "deliver": lambda s: {"recipient_name": "Penerima"},
+    "request_resend": lambda s: {"reason": "Kriptogram terpotong"},
+    "attach_resend": lambda s: {"cryptogram_text": "-----BEGIN CMS-----\nULANG\n-----END CMS-----"},
 }
+# Transitions whose condition needs an earlier transition first: action -> (prerequisite, data).
+PREPARE = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"})}
+
+
+def _prepare(app, t, sandiman, doc_id):
+    if t.action in PREPARE:
+        action, data = PREPARE[t.action]
+        with app.app_context():
+            workflow.apply(db.session.get(Document, doc_id), action, db.session.get(User, sandiman.id), data)
+            db.session.commit()
 
 
 def _setup(app, make, step):
@@ -40,6 +52,7 @@ def test_table_covers_nine_steps_in_order():
 @pytest.mark.parametrize("role", ROLES)
 def test_each_transition_for_each_role(app, make, t, role):
     sandiman, kasi, doc_id = _setup(app, make, int(t.source))
+    _prepare(app, t, sandiman, doc_id)
     other = make.user(role) if role not in ("sandiman", "kasi") else None
     with app.app_context():
         actor = {"sandiman": sandiman, "kasi": kasi}.get(role, other)
@@ -136,3 +149,20 @@ def test_full_path_numbers_and_archives(app, make):
         assert doc.agenda_number == 1
         assert doc.letter_number.startswith("000.5.1/0002/Sandi/")
         assert _events(doc_id) == 9  # receive + eight transitions
+
+
+def test_waiting_for_resend_pauses_the_sla_clock(app, make):
+    """The resend periods (issue 3) feed the SLA clock's pauses (issue 6)."""
+    from datetime import timedelta
+
+    from naskah import sla
+    from naskah.models.decryption import ResendRequest
+    from naskah.timeutil import utcnow
+    sandiman, kasi, doc_id = _setup(app, make, 4)
+    with app.app_context():
+        start = utcnow() - timedelta(hours=2)
+        db.session.add(ResendRequest(document_id=doc_id, requested_at=start, requested_by_id=sandiman.id,
+                                     reason="Tidak dapat didekripsi"))
+        db.session.commit()
+        assert sla.pauses_for([doc_id]) == {doc_id: [(start, None)]}
+        assert sla.card_sla(db.session.get(Document, doc_id), utcnow()).status == "paused"

@@ -1,0 +1,81 @@
+"""Key custody: the office's decryption identities, pre-shared keys, correspondents' certificates.
+
+Private keys and symmetric keys are never columns here: they live in SecretBlob rows (sealed
+under the master key) referenced by `key_blob_id`. Certificates are public and stored as PEM.
+"""
+from ..extensions import db
+from ..timeutil import utcnow
+from .types import UTCDateTime
+
+IDENTITY_STATUS = {
+    "active": "Aktif",
+    "pending": "Menunggu sertifikat CA",
+    "retired": "Dipensiunkan",
+}
+IDENTITY_SOURCES = {
+    "generated": "Dibuat (swa-tanda)",
+    "csr": "Dibuat (CSR ke CA)",
+    "p12": "Diimpor PKCS#12",
+}
+
+
+class OfficeIdentity(db.Model):
+    """An RSA key pair of the office that correspondents encrypt to."""
+    __tablename__ = "office_identities"
+    id = db.Column(db.Integer, primary_key=True)
+    name = db.Column(db.String(60), nullable=False, unique=True)
+    common_name = db.Column(db.String(200), nullable=False)
+    status = db.Column(db.String(12), nullable=False, default="active", index=True)
+    source = db.Column(db.String(12), nullable=False)
+    key_bits = db.Column(db.Integer, nullable=False)
+    key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
+    cert_pem = db.Column(db.Text, nullable=True)       # public; empty while a CSR awaits its CA
+    csr_pem = db.Column(db.Text, nullable=True)        # public
+    fingerprint = db.Column(db.String(64), nullable=True)
+    subject = db.Column(db.String(300), nullable=True)
+    issuer = db.Column(db.String(300), nullable=True)
+    not_before = db.Column(UTCDateTime, nullable=True)
+    not_after = db.Column(UTCDateTime, nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    retired_at = db.Column(UTCDateTime, nullable=True)
+    retired_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+
+    @property
+    def status_label(self) -> str:
+        return IDENTITY_STATUS.get(self.status, self.status)
+
+    @property
+    def source_label(self) -> str:
+        return IDENTITY_SOURCES.get(self.source, self.source)
+
+
+class SharedKey(db.Model):
+    """A Fernet key agreed with one correspondent agency (pre-shared)."""
+    __tablename__ = "shared_keys"
+    id = db.Column(db.Integer, primary_key=True)
+    label = db.Column(db.String(60), nullable=False, unique=True)
+    agency = db.Column(db.String(200), nullable=False, index=True)
+    key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
+    check_value = db.Column(db.String(16), nullable=False)   # SHA-256 prefix, to compare with the sender
+    valid_from = db.Column(db.Date, nullable=True)
+    valid_until = db.Column(db.Date, nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    retired_at = db.Column(UTCDateTime, nullable=True)
+    retired_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+
+
+class CorrespondentCert(db.Model):
+    """A sender agency's certificate, pinned to verify signed-then-encrypted cryptograms."""
+    __tablename__ = "correspondent_certs"
+    id = db.Column(db.Integer, primary_key=True)
+    agency = db.Column(db.String(200), nullable=False, index=True)
+    subject = db.Column(db.String(300), nullable=False)
+    cert_pem = db.Column(db.Text, nullable=False)
+    fingerprint = db.Column(db.String(64), nullable=False)
+    not_after = db.Column(UTCDateTime, nullable=True)
+    created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+    retired_at = db.Column(UTCDateTime, nullable=True)
+    retired_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
