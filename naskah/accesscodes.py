@@ -2,12 +2,13 @@
 
 A code is 10 characters from a 31-letter alphabet without look-alikes (no 0/O, 1/I/L), about
 49.5 bits, printed as two groups of five ("7KQ4M-XT2PA"). The database keeps
-HMAC-SHA256(key, code) where the key is derived from the vault's master key: the digest is
-deterministic, so a code can be looked up by itself (the survey page has only the code), yet a
-copy of the database without the master key does not allow guessing codes offline.
+HMAC-SHA256(key, code) under an instance secret: the digest is deterministic, so a code can be
+looked up by itself (the survey page has only the code), yet a copy of the database without
+that secret does not allow guessing codes offline.
 """
 import hashlib
 import hmac
+import os
 import re
 import secrets
 
@@ -41,8 +42,19 @@ def normalize(text: str | None) -> str | None:
 
 
 def _key() -> bytes:
-    master = current_app.extensions["naskah_master_key"]
-    return hmac.new(master, b"naskah-sandi/access-code/v1", hashlib.sha256).digest()
+    """The HMAC key: NASKAH_ACCESS_CODE_KEY, else instance/access_code_key (made once, 0600).
+
+    Its own secret rather than one derived from the vault's master key, so rotating the master
+    key does not invalidate the codes complainants hold.
+    """
+    key = current_app.extensions.get("naskah_access_code_key")
+    if key is None:
+        from .config import load_secret
+        value = (current_app.config.get("ACCESS_CODE_KEY") or os.environ.get("NASKAH_ACCESS_CODE_KEY")
+                 or load_secret(current_app.instance_path, "access_code_key"))
+        key = current_app.extensions["naskah_access_code_key"] = hashlib.sha256(
+            b"naskah-sandi/access-code/v1\x00" + value.encode()).digest()
+    return key
 
 
 def digest(code: str | None) -> str:

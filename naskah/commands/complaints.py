@@ -61,9 +61,10 @@ def demo(count, seed):
                 "lapor_id": f"LAPOR-{4000 + i}"}
         c, _ = complaints.create(petugas, data)
         back = timedelta(days=rng.randint(0, 6), hours=rng.randint(0, 6))
+        first, solution = complaints.target_days()
         c.created_at -= back
-        c.first_response_due -= back
-        c.solution_due -= back
+        c.first_response_due = complaints.due_after(c.created_at, first)
+        c.solution_due = complaints.due_after(c.created_at, solution)
         steps = [("respond", petugas, {"text": "Pengaduan sedang kami periksa.", "public": True}),
                  ("escalate", petugas, {"reason": "Perlu keputusan pejabat.", "pejabat_id": pejabat.id}),
                  ("close", pejabat, {"solution": "Telah diselesaikan dan pelapor dihubungi.", "public": True})]

@@ -280,3 +280,19 @@ def test_concurrent_tickets_are_unique_and_gapless(app, make):
         th.join()
     assert not errors
     assert sorted(tickets) == list(range(1, 13))
+
+
+def test_code_key_is_an_instance_secret_that_survives_a_master_key_change(app, tmp_path):
+    import base64
+    from pathlib import Path
+
+    from naskah import create_app
+    from tests.conftest import make_config
+    with app.app_context():
+        before = accesscodes.digest("ABCDE-FGHJK")
+    path = Path(app.instance_path) / "access_code_key"
+    assert path.exists() and path.stat().st_mode & 0o777 == 0o600
+    rotated = create_app(make_config(tmp_path, MASTER_KEY=base64.urlsafe_b64encode(b"m" * 32).decode()))
+    with rotated.app_context():
+        assert accesscodes.digest("ABCDE-FGHJK") == before
+        assert accesscodes.digest("ABCDE-FGHJM") != before
