@@ -226,23 +226,26 @@ def step_times(cal, rows, pauses, a: datetime, b: datetime, now: datetime) -> tu
     return stats, waiting_docs, round(waiting, 2)
 
 
-# -- adapters to features built elsewhere -------------------------------------------------------
+# -- complaints (naskah.complaints) and the satisfaction survey (naskah.survey) ---------------
+def _wib_dates(start: datetime, end: datetime) -> tuple[date, date]:
+    """UTC instants [start, end) as the WIB calendar dates they cover (inclusive)."""
+    from datetime import timedelta
+    from .timeutil import to_wib
+    return to_wib(start).date(), to_wib(end - timedelta(microseconds=1)).date()
+
+
 def complaints_summary(start: datetime, end: datetime):
-    """naskah.complaints.summary(start, end) for UTC instants [start, end), or None if absent."""
-    try:
-        from . import complaints
-    except ImportError:
-        return None
-    return complaints.summary(start, end)
+    """Complaint counts and handling times for complaints filed in [start, end)."""
+    from . import complaints
+    return complaints.summary(*_wib_dates(start, end))
 
 
 def survey_index(start: datetime, end: datetime):
-    """naskah.survey.index(start, end) for UTC instants [start, end), or None if absent."""
-    try:
-        from . import survey
-    except ImportError:
-        return None
-    return survey.index(start, end)
+    """The satisfaction index (IKM) for answers given in [start, end)."""
+    from . import survey
+    result = dict(survey.index(*_wib_dates(start, end)))
+    result["grade"] = result.pop("grade_label", None) or result.get("grade")
+    return result
 
 
 # -- the one function both pages use -----------------------------------------------------------
@@ -293,6 +296,12 @@ FIGURE_LABELS = {
     "closed": "Ditutup", "escalated": "Dieskalasi", "index": "Indeks", "ikm": "Indeks Kepuasan Masyarakat",
     "value": "Nilai", "responses": "Jumlah responden", "respondents": "Jumlah responden",
     "category": "Kategori", "grade": "Mutu pelayanan", "mutu": "Mutu pelayanan", "period": "Periode",
+    "first_response_avg_hours": "Rata-rata jam kerja s.d. tanggapan pertama",
+    "first_response_median_hours": "Median jam kerja s.d. tanggapan pertama",
+    "solution_avg_hours": "Rata-rata jam kerja s.d. selesai",
+    "solution_median_hours": "Median jam kerja s.d. selesai",
+    "late_first_response": "Tanggapan pertama terlambat", "late_solution": "Penyelesaian terlambat",
+    "grade_label": "Mutu pelayanan",
 }
 
 

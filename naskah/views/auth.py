@@ -18,6 +18,8 @@ GENERIC_FAIL = "Nama pengguna atau kata sandi salah."
 def home_for(user) -> str:
     if user.role == Role.ADMIN.value:
         return url_for("admin.users")
+    if user.role == Role.PETUGAS.value:
+        return url_for("complaints.index")
     return url_for("board.index")
 
 

@@ -34,3 +34,23 @@
     }
   });
 })();
+
+/* Complaint desk: Alt+Shift+P opens the quick complaint form from any page (for the roles whose
+   menu has the link); Ctrl+Enter in a quick form saves it. */
+(function () {
+  "use strict";
+  document.addEventListener("keydown", function (evt) {
+    if (evt.altKey && evt.shiftKey && !evt.ctrlKey && !evt.metaKey && evt.code === "KeyP") {
+      var link = document.querySelector("nav a[accesskey='p']");
+      if (link) { evt.preventDefault(); window.location.assign(link.href); }
+      return;
+    }
+    if (evt.key === "Enter" && (evt.ctrlKey || evt.metaKey)) {
+      var form = evt.target && evt.target.form;
+      if (form && form.hasAttribute("data-quick-save")) {
+        evt.preventDefault();
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
+      }
+    }
+  });
+})();

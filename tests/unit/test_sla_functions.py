@@ -98,7 +98,8 @@ def test_percentile_nearest_rank(values, p90):
     assert metrics.percentile(values, 90) == p90
 
 
-def test_pause_sources_are_merged_and_called_once_each():
+def test_pause_sources_are_merged_and_called_once_each(monkeypatch):
+    monkeypatch.setattr(sla, "_PAUSE_SOURCES", [])  # only this test's sources (not the app's resend source)
     calls = []
 
     def a(ids):

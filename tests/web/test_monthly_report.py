@@ -36,7 +36,7 @@ def test_pdf_report_text(kasi_client, tmp_path):
                      "Dekripsi gagal 2", "1 / 6,50",
                      f"1 {fx.BSSN} 0 2 0 0 2", f"2 {fx.KODIM} 1 0 0 1 2", "Jumlah 1 2 0 1 4",
                      "5 Didekripsi 3 1,92 2,50", "8 Didistribusikan 3 2,00 4,00", "2 Diagendakan 4 0,44 0,50",
-                     "Pengaduan Indeks survei kepuasan belum tersedia belum tersedia",
+                     "Pengaduan Indeks survei kepuasan Jumlah: 0",
                      "oleh Agus Wibowo", "Kepala Seksi Persandian"):
         assert expected in flat, expected
     # chart text is drawn as text too (svglib vectors): axis labels and legend
@@ -59,7 +59,8 @@ def test_csv_report_has_the_same_numbers(kasi_client):
     assert table[("waktu per langkah (jam kerja)", "8 Didistribusikan", "persentil 90")] == "4.0"
     assert table[("menunggu kiriman ulang", "jam kerja", "")] == "6.5"
     assert table[("dekripsi gagal", "kejadian", "decrypt.failed")] == "2"
-    assert table[("pengaduan", "belum tersedia", "")] == ""
+    assert table[("pengaduan", "Jumlah", "")] == "0"
+    assert table[("indeks survei", "Jumlah responden", "")] == "0"
     assert table[("harian", "2026-11-30", "disampaikan")] == "1"
 
 
