@@ -106,6 +106,12 @@ def sign_in(page, base_url, username, password):
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+    if "/masuk/verifikasi" in page.url:
+        # kasi and admin: the second factor of a factory-enrolled user (tests.factories).
+        from tests.factories import second_factor_code
+        page.fill("#code", second_factor_code(username))
+        page.click("button[type=submit]")
+        page.wait_for_load_state("networkidle")
 
 
 def pytest_collection_modifyitems(items):
