@@ -30,6 +30,7 @@ class Defaults:
     BOARD_POLL_SECONDS = 8
     PAGE_SIZE = 25
     HSTS = False
+    DAILY_CHECK_HOUR = 2                           # WIB hour after which the daily integrity check runs
     OFFICE_CITY = "Pekalongan"
 
 
