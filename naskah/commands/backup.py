@@ -61,6 +61,25 @@ def restore_command(file, force, passphrase_stdin):
         sys.exit(1)
 
 
+@click.command("copy-to")
+@click.argument("url")
+@with_appcontext
+def copy_to_command(url):
+    """Copy every table's rows into an empty database at URL (e.g. postgresql://...)."""
+    from ..copydb import copy_to
+    click.echo("Menyalin tabel sesuai urutan ketergantungan ...")
+    try:
+        report = copy_to(url, echo=click.echo)
+    except BackupError as e:
+        raise click.ClickException(str(e)) from None
+    click.echo(f"Jumlah baris: {'sama di kedua basis data' if report['source_counts'] == report['target_counts'] else 'BERBEDA'}.")
+    click.echo(f"Rantai audit di tujuan: {'utuh' if report['chain_ok'] else 'RUSAK'} ({report['events']} kejadian).")
+    if not report["ok"]:
+        sys.exit(1)
+    click.echo("Selesai. Arahkan NASKAH_DATABASE_URL ke basis data baru lalu mulai ulang layanan.")
+
+
 def register(app):
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(copy_to_command)
