@@ -18,7 +18,7 @@ import os
 import shutil
 import sqlite3
 import struct
-import subprocess  # nosec B404 - pg_dump/pg_restore with fixed arguments, no shell
+import subprocess  # pg_dump/pg_restore with fixed arguments, no shell # nosec B404
 import tarfile
 import tempfile
 from pathlib import Path
@@ -81,7 +81,7 @@ def _tool(name: str) -> str:
 def _facts(conn) -> dict:
     """Row counts, audit head and schema revision, read on `conn` (inside the snapshot)."""
     names = set(inspect(conn).get_table_names())
-    counts = {t.name: conn.execute(text(f'SELECT count(*) FROM "{t.name}"')).scalar_one()  # nosec B608 - our table names
+    counts = {t.name: conn.execute(text(f'SELECT count(*) FROM "{t.name}"')).scalar_one()  # our table names # nosec B608
               for t in db.metadata.sorted_tables if t.name in names}
     head = conn.execute(text("SELECT seq, last_hash FROM audit_head WHERE id = 1")).first() if "audit_head" in names else None
     revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar() if "alembic_version" in names else None
@@ -111,7 +111,7 @@ def snapshot_database(workdir: Path) -> tuple[str, dict]:
             conn.exec_driver_sql("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             snapshot_id = conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar_one()
             facts = _facts(conn)
-            result = subprocess.run(  # nosec B603 - fixed argument list, no shell
+            result = subprocess.run(  # fixed argument list, no shell # nosec B603
                 [_tool("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
                  f"--snapshot={snapshot_id}", f"--file={target}"],
                 env=_pg_env(engine.url), capture_output=True, text=True, check=False)

@@ -88,7 +88,7 @@ def _copy_rows(source_engine, target_engine, echo) -> dict:
             for table in db.metadata.sorted_tables:
                 if "id" in table.c and table.c.id.primary_key and table.c.id.type.python_type is int:
                     dst.execute(text(
-                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # nosec B608 - our table names
+                        f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # our table names # nosec B608
                         f'coalesce((SELECT max(id) FROM "{table.name}"), 1), '
                         f'(SELECT max(id) FROM "{table.name}") IS NOT NULL) '
                         f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"))

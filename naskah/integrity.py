@@ -44,11 +44,11 @@ def check_database():
     # each serial sequence with the highest id, which a bad restore or copy leaves behind.
     problems, total = [], 0
     for table in db.metadata.sorted_tables:
-        total += db.session.execute(text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()  # nosec B608 - table names come from our own metadata
+        total += db.session.execute(text(f'SELECT count(*) FROM "{table.name}"')).scalar_one()  # table names come from our own metadata # nosec B608
         if table.name not in EXPLICIT_ID_TABLES and "id" in table.c and table.c.id.autoincrement is not False and table.c.id.type.python_type is int:
             seq = db.session.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table.name}).scalar()
             if seq:
-                last = db.session.execute(text(f"SELECT last_value, is_called FROM {seq}")).one()  # nosec B608 - name from pg_get_serial_sequence
+                last = db.session.execute(text(f"SELECT last_value, is_called FROM {seq}")).one()  # name from pg_get_serial_sequence # nosec B608
                 top = db.session.execute(text(f'SELECT max(id) FROM "{table.name}"')).scalar() or 0  # nosec B608
                 if top > (last[0] if last[1] else last[0] - 1):
                     problems.append(f"sequence {seq} di belakang max(id) {table.name}")

@@ -5,7 +5,7 @@ counts as the manifest recorded inside the snapshot, and its audit chain must ve
 """
 import os
 import shutil
-import subprocess  # nosec B404 - pg_restore with fixed arguments, no shell
+import subprocess  # pg_restore with fixed arguments, no shell # nosec B404
 import tempfile
 from pathlib import Path
 
@@ -23,7 +23,7 @@ def database_is_empty() -> bool:
     with db.engine.connect() as conn:
         for table in db.metadata.sorted_tables:
             if table.name in names and conn.execute(
-                    text(f'SELECT 1 FROM "{table.name}" LIMIT 1')).first() is not None:  # nosec B608 - our table names
+                    text(f'SELECT 1 FROM "{table.name}" LIMIT 1')).first() is not None:  # our table names # nosec B608
                 return False
     return True
 
@@ -46,7 +46,7 @@ def _restore_postgresql(dump: Path) -> None:
             conn.execute(text(f'DROP TABLE IF EXISTS "{name}" CASCADE'))
         conn.execute(text("DROP FUNCTION IF EXISTS audit_events_append_only() CASCADE"))
     db.engine.dispose()
-    result = subprocess.run(  # nosec B603 - fixed argument list, no shell
+    result = subprocess.run(  # fixed argument list, no shell # nosec B603
         [_tool("pg_restore"), "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction",
          "--dbname", db.engine.url.database, str(dump)],
         env=_pg_env(db.engine.url), capture_output=True, text=True, check=False)

@@ -20,7 +20,7 @@ def configure_logging():
 def main():
     configure_logging()
     app = create_app()
-    host = os.environ.get("HOST", "0.0.0.0")  # nosec B104 - an intranet server; bind address is configurable
+    host = os.environ.get("HOST", "0.0.0.0")  # an intranet server; the bind address is configurable # nosec B104
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
     scheduler.start(app)

@@ -8,7 +8,7 @@ from flask.cli import with_appcontext
 from ..backup import BackupError, create_backup
 from ..restore import restore_backup
 
-PASSPHRASE_ENV = "NASKAH_BACKUP_PASSPHRASE"
+PASSPHRASE_ENV = "NASKAH_BACKUP_PASSPHRASE"  # noqa: S105 - a variable name, not a secret  # nosec B105
 
 
 def _passphrase(from_stdin: bool, confirm: bool) -> str:

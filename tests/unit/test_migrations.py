@@ -79,7 +79,7 @@ def assert_kept(before: dict, after: dict, revision: str):
     for table, rows in before.items():
         assert table in after, f"table {table} disappeared at {revision}"
         assert len(after[table]) == len(rows), f"{table}: row count changed at {revision}"
-        for old, new in zip(rows, after[table]):
+        for old, new in zip(rows, after[table], strict=True):
             kept = {k: new[k] for k in old if k in new}
             assert kept == {k: old[k] for k in kept}, f"{table}: values changed at {revision}"
 

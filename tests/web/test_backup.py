@@ -3,7 +3,6 @@ import os
 import threading
 import time
 
-import pytest
 from sqlalchemy.engine import make_url
 
 from naskah import audit, create_app, documents, workflow
