@@ -85,13 +85,18 @@ class Client:
         self.cookies = {}
         self.conn = None
         self.csrf = None
+        self.last_used = 0.0
 
     def _connect(self):
         self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
 
     def request(self, method, path, form=None, headers=None):
+        if self.conn is not None and time.monotonic() - self.last_used > 30:
+            self.conn.close()  # waitress drops idle keep-alive connections; a browser reconnects
+            self.conn = None
         if self.conn is None:
             self._connect()
+        self.last_used = time.monotonic()
         body = urlencode(form) if form is not None else None
         hdrs = dict(headers or {})
         if body is not None:

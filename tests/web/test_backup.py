@@ -161,3 +161,21 @@ def test_passphrase_from_stdin_and_instance_files_restored(tmp_path):
     for each in (src, dst):
         with each.app_context():
             db.engine.dispose()
+
+
+def test_database_files_hold_no_decrypted_text(app, make, client):
+    """A stolen database file (with its WAL) shows no secret message or cryptogram text."""
+    from tests.factories import login
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=4, sandiman=sandiman)
+    login(client, sandiman)
+    secret = "RAHASIA-NEGARA-PASUKAN-BERANGKAT-0600"
+    r = client.post(f"/dokumen/{doc_id}/aksi/decrypt", data={
+        "plaintext": secret, "addressee": "Wali Kota", "subject": "Uji", "copy_index": "1", "copy_total": "1"})
+    assert r.status_code == 302
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not url.startswith("sqlite"):
+        return
+    path = make_url(url).database
+    raw = b"".join(open(p, "rb").read() for p in (path, path + "-wal") if os.path.exists(p))
+    assert secret.encode() not in raw and b"CRYPTOGRAM-BYTES" not in raw
