@@ -110,7 +110,7 @@ def sign_in(page, base_url, username, password):
         # kasi and admin: the second factor of a factory-enrolled user (tests.factories).
         from tests.factories import second_factor_code
         page.fill("#code", second_factor_code(username))
-        page.click("button[type=submit]")
+        page.click("main button[type=submit]")  # the header's sign-out button comes first
         page.wait_for_load_state("networkidle")
 
 
