@@ -34,9 +34,14 @@ def create_app(test_config=None):
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from . import resend, security, templating  # noqa: F401  (resend registers the SLA pause source)
+    from . import reqlog, resend, security, templating  # noqa: F401  (resend registers the SLA pause source)
+    reqlog.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    if app.config.get("PROXY_COUNT"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
 
     from .errors import register_error_handlers
     register_error_handlers(app)
@@ -48,6 +53,7 @@ def create_app(test_config=None):
     register_cli(app)
 
     @app.get("/healthz")
+    @security.public
     def healthz():
         try:
             db.session.execute(text("SELECT 1"))

@@ -2,7 +2,6 @@
 import sys
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from . import audit as audit_mod
@@ -61,15 +60,12 @@ def _read_password(prompt_twice=True) -> str:
 def user_create(username, role, full_name, nip, title):
     """Create a user; the password is prompted, or read from stdin when piped."""
     from . import users
-    from .forms import strong_password
+    from .passwords import problems as password_problems
     password = _read_password()
 
-    class _F:  # reuse the web form's password policy
-        data = password
-    try:
-        strong_password(None, _F)
-    except Exception as e:  # wtforms ValidationError
-        raise click.ClickException(str(e)) from None
+    problems = password_problems(password, username)
+    if problems:
+        raise click.ClickException(problems[0])
     try:
         user, _ = users.create_user(username, role, full_name=full_name, nip=nip, title=title,
                                     password=password, must_change=False)

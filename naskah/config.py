@@ -7,7 +7,8 @@ from pathlib import Path
 
 class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: SQL errors never carry row values (form text) into logs.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024          # whole request
     CRYPTOGRAM_MAX_BYTES = 12 * 1024 * 1024        # one uploaded cryptogram
     SESSION_COOKIE_HTTPONLY = True
@@ -20,11 +21,16 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_IP_MAX_FAILURES = 20                     # failed sign-ins (password or code) per address ...
+    LOGIN_IP_WINDOW_SECONDS = 600                  # ... in this window, then 429 until it slides
+    TWOFACTOR_REQUIRED_ROLES = ("kasi", "admin")
+    PROXY_COUNT = 0                                # reverse proxies in front (ProxyFix); see docs/operations.md
     WTF_CSRF_TIME_LIMIT = None                     # the session lifetime bounds the token
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     BOARD_POLL_SECONDS = 8
     PAGE_SIZE = 25
     HSTS = False
+    DAILY_CHECK_HOUR = 2                           # WIB hour after which the daily integrity check runs
     OFFICE_CITY = "Pekalongan"
 
 
@@ -53,13 +59,16 @@ def configure(app, test_config=None):
     for key in ("HOST", "PORT"):
         if os.environ.get(f"NASKAH_{key}"):
             app.config[key] = os.environ[f"NASKAH_{key}"]
+    if os.environ.get("NASKAH_PROXY_COUNT", "").isdigit():
+        app.config["PROXY_COUNT"] = int(os.environ["NASKAH_PROXY_COUNT"])
     if os.environ.get("NASKAH_SECURE_COOKIES") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["HSTS"] = True
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30, "check_same_thread": False}}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30, "check_same_thread": False},
+                                                   "hide_parameters": True}
 
 
 def normalise_db_url(url: str) -> str:

@@ -174,11 +174,17 @@ class LoginForm(FlaskForm):
 
 
 def strong_password(form, field):
-    value = field.data or ""
-    if len(value) < 10:
-        raise ValidationError("Kata sandi minimal 10 karakter.")
-    if value.lower() == value or value.upper() == value or not any(c.isdigit() for c in value):
-        raise ValidationError("Gunakan huruf besar, huruf kecil, dan angka.")
+    """naskah.passwords policy; the username comes from the form, else the signed-in user."""
+    from flask import has_request_context
+    from flask_login import current_user
+
+    from .passwords import problems
+    username = getattr(getattr(form, "username", None), "data", None)
+    if username is None and has_request_context() and current_user.is_authenticated:
+        username = current_user.username
+    found = problems(field.data or "", username)
+    if found:
+        raise ValidationError(found[0])
 
 
 class ChangePasswordForm(FlaskForm):
@@ -206,3 +212,9 @@ class UserForm(FlaskForm):
 
 class CorrectionForm(FlaskForm):
     notes = TextAreaField("Isi koreksi", validators=[req(), maxlen(1000)])
+
+
+class SecondFactorForm(FlaskForm):
+    """A 6-digit authenticator code or a recovery code (xxxxx-xxxxx)."""
+    code = StringField("Kode verifikasi", validators=[req(), maxlen(20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True})

@@ -30,6 +30,17 @@ class RateLimiter:
                     del self._hits[stale]
             return True
 
+    def allowed(self, key: str, limit: int, window_seconds: float) -> bool:
+        """True while `key` has fewer than `limit` attempts in the window (records nothing)."""
+        now = time.monotonic()
+        with self._lock:
+            hits = self._hits.get(key)
+            if not hits:
+                return True
+            while hits and hits[0] <= now - window_seconds:
+                hits.popleft()
+            return len(hits) < limit
+
     def reset(self) -> None:
         with self._lock:
             self._hits.clear()

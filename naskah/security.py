@@ -8,6 +8,11 @@ from .extensions import db, login_manager
 from .models import User
 from .timeutil import utcnow
 
+# While the second factor is outstanding only these endpoints answer (plus sign-out).
+VERIFY_ENDPOINTS = {"twofactor.verify"}
+ENROL_ENDPOINTS = {"twofactor.setup", "twofactor.start", "twofactor.confirm"}
+ALWAYS_OPEN = {None, "static", "healthz"}
+
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
@@ -56,7 +61,7 @@ def init_app(app):
 
     @app.before_request
     def expire_sessions():
-        if request.endpoint in (None, "static", "healthz"):
+        if request.endpoint in ALWAYS_OPEN:
             return None
         if not current_user.is_authenticated:
             return None
@@ -74,10 +79,20 @@ def init_app(app):
         if request.headers.get("HX-Trigger-Name") != "poll" and request.args.get("poll") != "1":
             session["last_seen"] = now
         session.permanent = True
+        gate = second_factor_gate()
+        if gate is not None:
+            return gate
+        if second_factor_pending():
+            return None  # on a second-factor page: finish that before anything else
         if current_user.must_change_password and request.endpoint not in (
                 "auth.change_password", "auth.logout"):
             return redirect(url_for("auth.change_password"))
         return None
+
+    @app.context_processor
+    def second_factor_state():
+        pending = current_user.is_authenticated and second_factor_pending()
+        return {"second_factor_pending": pending}
 
     @app.after_request
     def security_headers(response):
@@ -96,3 +111,39 @@ def init_app(app):
             h["Pragma"] = "no-cache"
             response.vary.add("HX-Request")
         return response
+
+
+def mark_second_factor_done(user) -> None:
+    """Bind the passed second factor to this user and session epoch."""
+    session["mfa_ok"] = user.get_id()
+
+
+def second_factor_pending() -> str | None:
+    """"verify" or "enrol" while the signed-in user still owes the second factor, else None."""
+    from . import twofactor
+    user = current_user._get_current_object()
+    if twofactor.is_enrolled(user):
+        return None if session.get("mfa_ok") == user.get_id() else "verify"
+    return "enrol" if twofactor.is_required(user) else None
+
+
+def second_factor_gate():
+    """Every request of a signed-in user passes here (before_request), so new routes are covered."""
+    pending = second_factor_pending()
+    if pending is None or request.endpoint == "auth.logout":
+        return None
+    if pending == "verify":
+        if request.endpoint in VERIFY_ENDPOINTS:
+            return None
+        target = url_for("twofactor.verify", next=request.full_path if request.method == "GET" else None)
+    else:
+        if request.endpoint in ENROL_ENDPOINTS:
+            return None
+        if request.method == "GET" and not request.headers.get("HX-Request"):
+            flash("Peran Anda wajib memakai verifikasi dua langkah. Daftarkan aplikasi autentikator dahulu.",
+                  "info")
+        target = url_for("twofactor.setup")
+    response = redirect(target)
+    if request.headers.get("HX-Request"):
+        response.headers["HX-Redirect"] = target
+    return response

@@ -1,18 +1,29 @@
-"""Production entry point: waitress on HOST/PORT (defaults 0.0.0.0:5000)."""
+"""Production entry point: waitress on HOST/PORT (defaults 0.0.0.0:5000), JSON logs on stderr,
+and the daily integrity check thread (NASKAH_DAILY_CHECK=0 turns it off)."""
 import logging
 import os
 
 from waitress import serve
 
-from . import create_app
+from . import create_app, scheduler
+from .reqlog import JsonLineFormatter
+
+
+def configure_logging():
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
 
 
 def main():
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging()
     app = create_app()
-    host = os.environ.get("HOST", "0.0.0.0")
+    host = os.environ.get("HOST", "0.0.0.0")  # an intranet server; the bind address is configurable # nosec B104
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
+    scheduler.start(app)
     logging.getLogger("naskah").info("Naskah Sandi melayani di http://%s:%s", host, port)
     serve(app, host=host, port=port, threads=threads, ident="naskah")
 

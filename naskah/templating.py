@@ -36,7 +36,9 @@ def init_app(app):
 
     @app.context_processor
     def inject_nav():
-        return {"nav": _nav_items() if current_user.is_authenticated else []}
+        from .security import second_factor_pending
+        signed_in = current_user.is_authenticated and not second_factor_pending()
+        return {"nav": _nav_items() if signed_in else []}
 
 
 def _nav_items():

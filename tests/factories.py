@@ -1,6 +1,9 @@
-"""Small factories: users, documents at any step, logging in."""
+"""Small factories: users, documents at any step, logging in (second factor included)."""
 import itertools
 from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pyotp
 
 from naskah import documents, workflow
 from naskah.extensions import db
@@ -9,6 +12,8 @@ from naskah.timeutil import utcnow
 
 PASSWORD = "Rahasia12345"
 _seq = itertools.count(1)
+# username -> (app, TOTP secret) of users the factories enrolled, for login() and the e2e sign_in().
+TOTP_SECRETS = {}
 
 STEP_ACTIONS = ["register", "report", "assign", "decrypt", "initial", "sign", "deliver", "archive"]
 
@@ -32,13 +37,19 @@ class Factories:
     def __init__(self, app):
         self.app = app
 
-    def user(self, role="sandiman", username=None, **kw) -> User:
+    def user(self, role="sandiman", username=None, *, totp=None, **kw) -> User:
+        """A user with PASSWORD; kasi and admin (2FA required) come with an enrolled authenticator
+        (totp=False leaves them unenrolled; totp=True enrols any role)."""
         from naskah import users
         with self.app.app_context():
             username = username or f"{role}{next(_seq)}"
             user, _ = users.create_user(username, role, full_name=kw.pop("full_name", username.title()),
                                         password=PASSWORD, must_change=kw.pop("must_change", False), **kw)
             db.session.commit()
+            if totp is None:
+                totp = role in self.app.config["TWOFACTOR_REQUIRED_ROLES"]
+            if totp:
+                user.totp_secret = enrol_totp(self.app, user)
             db.session.refresh(user)
             db.session.expunge(user)
             return user
@@ -71,7 +82,40 @@ class Factories:
             return doc
 
 
+def enrol_totp(app, user) -> str:
+    """Give `user` a confirmed authenticator directly (no audit event, no recovery codes);
+    returns the base32 secret. Call inside an app context."""
+    from naskah.crypto import vault
+    from naskah.models.twofactor import TotpCredential
+    secret = pyotp.random_base32()
+    blob = vault.store(secret.encode(), "totp")
+    db.session.add(TotpCredential(user_id=user.id, secret_blob_id=blob.id, confirmed_at=utcnow(),
+                                  failed_attempts=0))
+    db.session.commit()
+    TOTP_SECRETS[user.username] = (app, secret)
+    return secret
+
+
+def second_factor_code(username: str) -> str:
+    """A valid code now for a factory-enrolled user. The replay guard (one use per 30-second
+    step) is reset first so tests may sign the same user in several times in a row."""
+    from naskah.models.twofactor import TotpCredential
+    app, secret = TOTP_SECRETS[username]
+    with app.app_context():
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        cred = db.session.get(TotpCredential, user.id)
+        cred.last_step = None
+        db.session.commit()
+    return pyotp.TOTP(secret).now()
+
+
 def login(client, user, password=PASSWORD):
+    """Sign in over the test client, completing the second factor when the app asks for it."""
     response = client.post("/masuk", data={"username": user.username, "password": password})
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    target = urlsplit(response.location)
+    if target.path == "/masuk/verifikasi" and user.username in TOTP_SECRETS:
+        response = client.post(target.path + ("?" + target.query if target.query else ""),
+                               data={"code": second_factor_code(user.username)})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response

@@ -145,7 +145,7 @@ def _decrypt_fernet(data: bytes, keys: list[SymmetricKey], agency: str | None):
     for k in ordered:
         try:
             f = Fernet(k.key)
-        except Exception:  # noqa: BLE001 - a malformed stored key simply does not match
+        except Exception:  # noqa: BLE001, S112 - a malformed stored key simply does not match  # nosec B112
             continue
         try:
             return f.decrypt(token), k.label
@@ -192,7 +192,7 @@ def _decrypt_cms(der, identities: list[Identity]):
                 rest = rest[1:]
             tag = r.octets(_ber.expect(rest[0], 0, _ber.TAG_OCTET_STRING))
         params = alg["parameters"].dump() if alg["parameters"].native is not None else b""
-        rinfos.native  # force parsing now so malformed recipient infos are a format error
+        rinfos.native  # noqa: B018 - force parsing now so malformed recipient infos are a format error
     except DecryptionError:
         raise
     except Exception:  # noqa: BLE001
@@ -245,7 +245,7 @@ def _match_recipients(rinfos, identities: list[Identity]):
     for ident in identities:
         try:
             infos.append((ident, _cert_info(ident.certificate)))
-        except Exception:  # noqa: BLE001 - a broken stored identity is skipped
+        except Exception:  # noqa: BLE001, S112 - a broken stored identity is skipped  # nosec B112
             continue
     matches, other = [], []
     for ri in rinfos:

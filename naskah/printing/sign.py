@@ -13,7 +13,7 @@ import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from collections.abc import Iterable
 
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
@@ -43,7 +43,7 @@ def cover_signature_box(page_height_pt: float, page: int = 0) -> tuple:
 
 COVER_SIGNATURE_BOX_A4_PT = cover_signature_box(297 * MM_TO_PT)
 
-WRONG_PASSPHRASE_MSG = "Frasa sandi salah atau berkas sertifikat rusak."
+WRONG_PASSPHRASE_MSG = "Frasa sandi salah atau berkas sertifikat rusak."  # noqa: S105 - a message, not a secret  # nosec B105
 
 
 class SigningError(Exception):

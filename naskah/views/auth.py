@@ -2,17 +2,24 @@
 from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from .. import audit
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm
 from ..models import Role, User
-from ..security import public
+from ..ratelimit import client_key, limiter
+from ..security import mark_second_factor_done, public, roles_required, second_factor_pending
 from ..timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
 GENERIC_FAIL = "Nama pengguna atau kata sandi salah."
+IP_THROTTLED = "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu beberapa menit lalu coba lagi."
+
+
+def _ip_window():
+    cfg = current_app.config
+    return client_key("login-fail"), cfg["LOGIN_IP_MAX_FAILURES"], cfg["LOGIN_IP_WINDOW_SECONDS"]
 
 
 def home_for(user) -> str:
@@ -36,6 +43,10 @@ def login():
         return redirect(home_for(current_user))
     form = LoginForm()
     if form.validate_on_submit():
+        if not limiter().allowed(*_ip_window()):
+            # Per-address throttle on top of the per-user lock: guessing across many accounts.
+            flash(IP_THROTTLED, "error")
+            return render_template("auth/login.html", form=form), 429
         user = db.session.scalar(db.select(User).where(User.username == form.username.data.strip().lower()))
         now = utcnow()
         if user is not None and user.locked_until and user.locked_until > now:
@@ -54,6 +65,7 @@ def login():
                 audit.append("auth.login_failed", actor_name=form.username.data[:40] or "?",
                              details={"unknown_user": True})
             db.session.commit()
+            limiter().hit(*_ip_window())
             flash(GENERIC_FAIL, "error")
             return render_template("auth/login.html", form=form), 401
         user.failed_logins = 0
@@ -63,12 +75,18 @@ def login():
         session["login_at"] = session["last_seen"] = now.timestamp()
         audit.append("auth.login", actor=user)
         db.session.commit()
-        return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        next_url = _safe_next(request.args.get("next"))
+        pending = second_factor_pending()
+        if pending == "verify":
+            return redirect(url_for("twofactor.verify", next=next_url))
+        if pending == "enrol":
+            return redirect(url_for("twofactor.setup"))
+        return redirect(next_url or home_for(user))
     return render_template("auth/login.html", form=form)
 
 
 @bp.post("/keluar")
-@login_required
+@roles_required()
 def logout():
     audit.append("auth.logout", actor=current_user)
     db.session.commit()
@@ -79,7 +97,7 @@ def logout():
 
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
-@login_required
+@roles_required()
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
@@ -95,12 +113,14 @@ def change_password():
             db.session.commit()
             login_user(user)
             session["login_at"] = session["last_seen"] = utcnow().timestamp()
+            if session.get("mfa_ok"):
+                mark_second_factor_done(user)  # the new epoch keeps this session's second factor
             flash("Kata sandi telah diganti.", "success")
             return redirect(home_for(user))
     return render_template("auth/change_password.html", form=form)
 
 
 @bp.get("/")
-@login_required
+@roles_required()
 def home():
     return redirect(home_for(current_user))

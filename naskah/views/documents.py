@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict
 
-from .. import audit, board as board_q, documents, forms, workflow
+from .. import audit, board as board_q, documents, forms, uploads, workflow
 from ..decryption import DecryptFailed, record_failure
 from ..errors import Conflict, DomainError
 from ..extensions import db
@@ -69,7 +69,12 @@ def new():
             if not file_bytes:
                 form.cryptogram_file.errors.append("Berkas kosong.")
                 return render_template("documents/new.html", form=form), 400
-            filename = _safe_name(upload.filename)
+            try:
+                uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
+            except DomainError as e:
+                form.cryptogram_file.errors.append(e.message)
+                return render_template("documents/new.html", form=form), 400
+            filename = uploads.safe_display_name(upload.filename, default="kriptogram")
         data = forms.form_data(form)
         try:
             doc = documents.receive(current_user, data, file_bytes, filename)
@@ -82,12 +87,6 @@ def new():
         return redirect(url_for("board.index"))
     status = 400 if request.method == "POST" else 200
     return render_template("documents/new.html", form=form), status
-
-
-def _safe_name(name: str) -> str:
-    """Keep a display name only; never used as a path."""
-    keep = "".join(c for c in name.replace("\\", "/").rsplit("/", 1)[-1] if c.isprintable())
-    return keep[:200] or "kriptogram"
 
 
 @bp.get("/<int:doc_id>")

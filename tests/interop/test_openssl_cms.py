@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(OPENSSL is None, reason="openssl CLI not install
 
 TEXT = ("Kepada Yth. Kepala Dinas Komunikasi dan Informatika\n"
         "Perihal: Undangan rapat koordinasi persandian — SANGAT RAHASIA\n"
-        "Mohon hadir pada hari Senin pukul 09.00 WIB. Terima kasih.\n").encode("utf-8")
+        "Mohon hadir pada hari Senin pukul 09.00 WIB. Terima kasih.\n").encode()
 
 PADDINGS = {
     "pkcs1": ([], "rsaes_pkcs1v15"),

@@ -16,7 +16,7 @@ SETTINGS = settings(max_examples=200, deadline=None, database=None,
 PLAIN = b"Kriptogram uji untuk fuzzing: rapat Senin 09.00 WIB.\n" * 3
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def material():
     """Built once per process (hypothesis dislikes function-scoped fixtures)."""
     key, cert = keys.generate_identity("Fuzz", bits=2048)
