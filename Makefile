@@ -43,5 +43,9 @@ test: $(VENV)/.testdeps browser
 test-pg: $(VENV)/.testdeps
 	NASKAH_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not e2e"
 
+## bench: performance budgets (copy letter PDF render, PAdES signing; medians)
+bench: $(VENV)/.runtime
+	$(BIN)/python bench/bench_printing.py
+
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

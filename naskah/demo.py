@@ -48,6 +48,9 @@ def demo_command(password, count, seed):
             user.must_change_password = False
     db.session.commit()
     s1, s2, kasi = _user("sandiman1"), _user("sandiman2"), _user("kasi")
+    from .paperdemo import prepare
+    prepare(kasi, password)  # office CA, the kasi's certificate (passphrase = demo password), a stamp
+    db.session.commit()
     now = utcnow()
     for i in range(count):
         target = 1 + i % 9
@@ -68,7 +71,7 @@ def demo_command(password, count, seed):
             ("assign", kasi, {"assignee_id": clerk.id, "note": "Segera dekripsi."}),
             ("decrypt", clerk, {"plaintext": rng.choice(MESSAGES), "addressee": "Wali Kota Pekalongan",
                                 "subject": "Berita rahasia", "copy_index": 1, "copy_total": 1}),
-            ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id}),
+            ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id, "passphrase": password}),
             ("deliver", clerk, {"recipient_name": "Rina Kartika", "recipient_nip": "198811112012122001"}),
             ("archive", clerk, {}),
         ]
@@ -79,3 +82,4 @@ def demo_command(password, count, seed):
     for username, role, name, _ in DEMO_USERS:
         click.echo(f"  {username:10} {role:9} {name}")
     click.echo(f"  kata sandi: {password}")
+    click.echo("  frasa sandi sertifikat Kasi (tanda tangan elektronik): sama dengan kata sandi")

@@ -5,6 +5,7 @@ by its owner's passphrase, typed at signing time and never stored or logged; the
 cannot sign on the kasi's behalf.
 """
 import datetime as dt
+import logging
 import threading
 import time
 from collections import deque
@@ -251,4 +252,7 @@ def _failures(user_id: int, window: float) -> deque:
 def verify(pdf: bytes):
     """verify_pdf with the office's trust roots and revoked serials (never raises)."""
     from .printing.sign import verify_pdf
+    # The stamp added at delivery is an incremental update pyHanko's diff policy cannot classify;
+    # it logs a traceback for every such file. We report "added after signing" ourselves.
+    logging.getLogger("pyhanko.sign.diff_analysis").setLevel(logging.ERROR)
     return verify_pdf(pdf, trust_roots(), revoked_serials())

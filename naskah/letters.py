@@ -62,7 +62,7 @@ def number_placeholder(year: int) -> str:
     """The office number format with the serial left blank, for letters not yet numbered."""
     fmt = settings.get("letter_number_format") or settings.DEFAULTS["letter_number_format"]
     out = []
-    for literal, name, spec, conv in string.Formatter().parse(fmt):
+    for literal, name, _spec, _conv in string.Formatter().parse(fmt):
         out.append(literal)
         if name == "nomor":
             out.append("......")
@@ -120,7 +120,7 @@ def cover_context(doc: Document, letters: dict, *, code: str | None = None, para
     ctx = {
         "office": office(), "classification": doc.classification,
         "number": doc.letter_number or number_placeholder(year),
-        "date": doc.signed_at or doc.paraf_at or utcnow(),
+        "date": doc.paraf_at or utcnow(),  # the letter is dated when it is frozen at paraf
         "addressee": letters.get("addressee") or "", "items": items, "paraf": paraf,
         "signer": kasi_signer(),
     }

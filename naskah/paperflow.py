@@ -128,7 +128,7 @@ def stamp_papers(doc, actor, data):
 
 def retention_years(classification: str) -> int:
     table = settings.get("retention_years") or {}
-    default = officesettings.settings.DEFAULTS["retention_years"]
+    default = settings.DEFAULTS["retention_years"]
     return int(table.get(classification) or default.get(classification, 10))
 
 

@@ -48,20 +48,28 @@ def _rewrite_tags(html: str) -> tuple[str, list[str]]:
     return out, rules
 
 
-TOOLBAR_CSS = """
+# Browser-only layout: the toolbar, the footer mark at the end of the screen view (the PDF puts
+# header and footer in @frames), and the cover letter's fixed frames as blocks on the right.
+SCREEN_CSS = """
 .pv-toolbar { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; padding: 6px 0; margin-bottom: 8px;
   border-bottom: 1px solid #ccc; display: flex; gap: 12px; align-items: center; }
 .pv-toolbar a, .pv-toolbar button { font: inherit; }
-@media print { .pv-toolbar { display: none !important; } }
+body { display: flex; flex-direction: column; }
+#footer_content { order: 2; margin-top: 10mm; }
+#signer_title_content, #signature_box_content, #signer_name_content { width: 80mm; margin-left: auto; }
+#signer_title_content { margin-top: 8mm; }
+#paraf_content { width: 42mm; margin-top: 4mm; }
+#receiving_content { margin-top: 8mm; }
+@media print { .pv-toolbar { display: none !important; } body { display: block; } }
 """
 
 
 def make_safe(html: str, *, back_url: str | None = None, pdf_url: str | None = None,
-              script_url: str | None = None) -> tuple[str, str]:
+              script_url: str | None = None, favicon_url: str | None = None) -> tuple[str, str]:
     """Return (html, csp) where csp allows exactly the page's one style block."""
     html, rules = _rewrite_tags(html)
     blocks = _STYLE_BLOCK.findall(html)
-    css = "\n".join(blocks) + TOOLBAR_CSS + "\n".join(rules) + "\n"
+    css = "\n".join(blocks) + SCREEN_CSS + "\n".join(rules) + "\n"
     html = _STYLE_BLOCK.sub("", html)
     html = html.replace("</head>", f"<style>{css}</style>\n</head>", 1)
     links = []
@@ -73,6 +81,8 @@ def make_safe(html: str, *, back_url: str | None = None, pdf_url: str | None = N
     links.append("<span>Gunakan Ctrl+P untuk mencetak.</span>")
     toolbar = f'<div class="pv-toolbar">{" ".join(links)}</div>'
     html = re.sub(r"<body([^>]*)>", lambda m: f"<body{m.group(1)}>\n{toolbar}", html, count=1)
+    if favicon_url:
+        html = html.replace("</head>", f'<link rel="icon" href="{escape(favicon_url)}" type="image/svg+xml">\n</head>', 1)
     if script_url:
         html = html.replace("</head>", f'<script src="{escape(script_url)}" defer></script>\n</head>', 1)
     digest = base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode("ascii")

@@ -54,7 +54,7 @@ class OfficeSettingsForm(FlaskForm):
 def _form(posted: bool):
     form = OfficeSettingsForm() if posted else OfficeSettingsForm(formdata=None)
     form.paper.choices = [("A4", "A4 (210 × 297 mm)"), ("F4", "F4 / folio (215 × 330 mm)")]
-    form.kasi_user_id.choices = [("", "— ketik nama di bawah —")] + [
+    form.kasi_user_id.choices = [("", "— otomatis: Kasi aktif, atau nama yang diketik —")] + [
         (str(u.id), f"{u.full_name}{' (NIP ' + u.nip + ')' if u.nip else ''}") for u in officesettings.kasi_users()]
     if not posted:
         for key in officesettings.TEXT_KEYS:

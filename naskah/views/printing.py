@@ -2,7 +2,7 @@
 import re
 from datetime import date, timedelta
 
-from flask import Blueprint, make_response, request, url_for
+from flask import Blueprint, current_app, make_response, request, url_for
 from flask_login import current_user
 
 from .. import audit, documents, letters, paperflow, prints, printview  # noqa: F401 (paperflow registers hooks)
@@ -28,7 +28,8 @@ def pdf_response(pdf: bytes, filename: str):
 
 def html_response(html: str, back_url: str, pdf_url: str):
     html, csp = printview.make_safe(html, back_url=back_url, pdf_url=pdf_url,
-                                    script_url=url_for("static", filename="js/app.js"))
+                                    script_url=url_for("static", filename="js/app.js"),
+                                    favicon_url=url_for("static", filename="img/favicon.svg"))
     resp = make_response(html)
     resp.headers["Content-Security-Policy"] = csp
     return resp
@@ -43,7 +44,8 @@ def _emit(printed: prints.Printed, fmt: str, doc_id: int, endpoint: str, **args)
             html = letters.render_html(printed.template, printed.context, **(printed.kw or {}))
     except (RenderError, ValueError):
         db.session.rollback()
-        raise DomainError("Dokumen tidak dapat dicetak. Periksa pengaturan kantor atau hubungi administrator.")
+        current_app.logger.exception("print of document %s failed", doc_id)
+        raise DomainError("Dokumen tidak dapat dicetak. Periksa pengaturan kantor atau hubungi administrator.") from None
     db.session.commit()
     if fmt == "pdf":
         return pdf_response(pdf, printed.filename)
@@ -116,7 +118,8 @@ def agenda_book(fmt):
             letters.render_html("agenda_book.html", ctx, **kw)
     except (RenderError, ValueError):
         db.session.rollback()
-        raise DomainError("Buku agenda tidak dapat dicetak.")
+        current_app.logger.exception("agenda book print failed")
+        raise DomainError("Buku agenda tidak dapat dicetak.") from None
     db.session.commit()
     if fmt == "pdf":
         return pdf_response(out, f"buku-agenda-{label.lower().replace(' ', '-')}")

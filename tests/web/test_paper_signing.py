@@ -213,6 +213,28 @@ def test_sign_form_has_passphrase_field(app, make, team, client):
     assert f"/cetak/{doc_id}/pengantar.pdf" in page
 
 
+def test_sandiman_cannot_sign(app, make, team, client):
+    sandiman, kasi = team
+    doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
+    login(client, sandiman)
+    before = kit.count_events(app)
+    response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, _doc(app, doc_id).version)
+    assert response.status_code == 403
+    assert _doc(app, doc_id).step == 6 and kit.count_events(app) == before
+
+
+def test_pdfsig_accepts_the_signed_cover(app, make, team, tmp_path):
+    import shutil
+    import subprocess
+    if not shutil.which("pdfsig"):
+        pytest.skip("poppler pdfsig not installed")
+    sandiman, kasi = team
+    path = tmp_path / "pengantar.pdf"
+    path.write_bytes(_blob(app, _doc(app, kit.signed_document(app, make, sandiman, kasi)).signed_pdf_blob_id))
+    out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in out and kit.KASI_NAME in out
+
+
 def _count_blobs(app) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(SecretBlob.id)))
