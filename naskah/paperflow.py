@@ -21,7 +21,7 @@ from .timeutil import to_wib, utcnow
 
 # Cover letter page 1, mm from the top-left: where the stamp, the number note and (for letters
 # signed by hand) the QR go at delivery. The signature box is at (115, 200, 75, 28).
-STAMP_BOX_MM = (97.0, 190.0, 38.0, 38.0)
+STAMP_BOX_MM = (83.0, 195.0, 34.0, 34.0)  # left of the signature box: never over its QR code
 NOTE_AT_MM = (20.0, 229.0)
 QR_BOX_MM = (20.0, 182.0, 22.0, 22.0)
 

@@ -69,6 +69,14 @@ def signed_document(app, make, sandiman, kasi, step=7, **over) -> int:
     return doc_id
 
 
+def set_stamp(app) -> None:
+    """Upload a stamp image (cap stempel) in the office settings."""
+    from naskah import officesettings, settings
+    with app.app_context():
+        settings.set_value("office_stamp", officesettings.check_image(png_bytes("stamp"), "office_stamp"))
+        db.session.commit()
+
+
 def events(app, doc_id=None, action=None) -> list:
     with app.app_context():
         q = db.select(AuditEvent).order_by(AuditEvent.seq)

@@ -85,6 +85,7 @@ def test_kasi_may_print_the_copy(app, make, team, client):
 
 def test_cover_letter_versions_are_the_stored_bytes(app, make, team, client):
     sandiman, kasi = team
+    kit.set_stamp(app)
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=8)
     doc = _doc(app, doc_id)
     login(client, sandiman)
@@ -104,12 +105,8 @@ def test_cover_letter_versions_are_the_stored_bytes(app, make, team, client):
 
 
 def test_stamped_copy_and_receipt_after_delivery(app, make, team, client):
-    from naskah import officesettings
     sandiman, kasi = team
-    with app.app_context():
-        from naskah import settings
-        settings.set_value("office_stamp", officesettings.check_image(kit.png_bytes("stamp"), "office_stamp"))
-        db.session.commit()
+    kit.set_stamp(app)
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=8)
     doc = _doc(app, doc_id)
     login(client, sandiman)
