@@ -14,7 +14,7 @@ from flask import current_app, has_request_context, request
 from . import settings
 from .extensions import db
 from .models import CLASSIFICATIONS, Document
-from .models.paper import IssuedFile, IssuedPaper
+from .models.paper import IssuedFile, IssuedPaper, SigningCertificate
 
 CODE_BYTES = 10          # 80 bits
 CODE_LEN = 16            # base32 characters
@@ -136,4 +136,9 @@ def check_upload(pdf: bytes, paper: IssuedPaper | None) -> dict:
         paper = find_by_sha(sha)
         matched = next((f for f in paper.files if f.sha256 == sha), None) if paper else None
     result = esign.verify(pdf)
-    return {"sha256": sha, "paper": paper, "match": matched, "sig": result}
+    cert = None
+    if result.signer_serial is not None:
+        cert = db.session.scalar(db.select(SigningCertificate).where(
+            SigningCertificate.serial == str(result.signer_serial)))
+    return {"sha256": sha, "paper": paper, "match": matched, "sig": result,
+            "cert_status": cert.status_label if cert is not None else None}

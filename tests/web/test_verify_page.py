@@ -119,6 +119,7 @@ def test_upload_genuine_signed_and_stamped_cover(app, client, delivered):
         page = _upload(client, f"/verifikasi/{codes['cover_letter']}", files[label]).get_data(as_text=True)
         assert "Berkas sama persis dengan dokumen yang kami terbitkan" in page
         assert "Utuh" in page and "Tanda tangan elektronik sah" in page and kit.KASI_NAME in page
+        assert "Status sertifikat saat ini: Aktif" in page
 
 
 def test_upload_altered_pdf(app, client, delivered):
