@@ -64,6 +64,9 @@ def demo_command(password, count, seed):
     db.session.commit()
     s1, s2, kasi = _user("sandiman1"), _user("sandiman2"), _user("kasi")
     office_cert = _demo_identity()  # real CMS cryptograms, so in-app decryption works in the demo
+    from .paperdemo import prepare
+    prepare(kasi, password)  # office CA, the kasi's certificate (passphrase = demo password), a stamp
+    db.session.commit()
     now = utcnow()
     for i in range(count):
         target = 1 + i % 9
@@ -85,7 +88,7 @@ def demo_command(password, count, seed):
             ("assign", kasi, {"assignee_id": clerk.id, "note": "Segera dekripsi."}),
             ("decrypt", clerk, {"plaintext": message, "addressee": "Wali Kota Pekalongan",
                                 "subject": "Berita rahasia", "copy_index": 1, "copy_total": 1}),
-            ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id}),
+            ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id, "passphrase": password}),
             ("deliver", clerk, {"recipient_name": "Rina Kartika", "recipient_nip": "198811112012122001"}),
             ("archive", clerk, {}),
         ]
@@ -96,3 +99,4 @@ def demo_command(password, count, seed):
     for username, role, name, _ in DEMO_USERS:
         click.echo(f"  {username:10} {role:9} {name}")
     click.echo(f"  kata sandi: {password}")
+    click.echo("  frasa sandi sertifikat Kasi (tanda tangan elektronik): sama dengan kata sandi")

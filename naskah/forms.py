@@ -127,6 +127,9 @@ class InitialForm(VersionedForm):
 class SignForm(VersionedForm):
     courier_id = SelectField("Sandiman yang menyampaikan", coerce=str, validators=[req()])
     note = TextAreaField("Catatan penyampaian", validators=[Optional(), maxlen(1000)])
+    # Unlocks the kasi's signing certificate for this one signature; never stored or logged.
+    passphrase = PasswordField("Frasa sandi sertifikat tanda tangan", validators=[Optional(), maxlen(200)],
+                               render_kw={"autocomplete": "off"})
 
 
 class ReturnForm(VersionedForm):
@@ -163,7 +166,7 @@ def form_data(form) -> dict:
     for key, value in list(data.items()):
         if isinstance(value, datetime):
             data[key] = wib_to_utc(value)
-        elif isinstance(value, str):
+        elif isinstance(value, str) and key != "passphrase":  # a passphrase is taken exactly as typed
             data[key] = value.strip()
     return data
 

@@ -53,8 +53,8 @@ def dashboard_charts(snap: dict, daily, monthly, report, limits: dict[int, int])
     return {
         "per_step": charts.bar_chart(
             [str(int(s)) for s in steps], per_step, title="Naskah per langkah saat ini",
-            desc="; ".join(f"langkah {int(s)} {STEP_LABELS[s]}: {n}" for s, n in zip(steps, per_step)) + ".",
-            highlight=[int(s) in limits and n > limits[int(s)] for s, n in zip(steps, per_step)],
+            desc="; ".join(f"langkah {int(s)} {STEP_LABELS[s]}: {n}" for s, n in zip(steps, per_step, strict=False)) + ".",
+            highlight=[int(s) in limits and n > limits[int(s)] for s, n in zip(steps, per_step, strict=False)],
             css_class="chart-per-step", integer=True),
         "daily": daily_chart(daily, "Diterima dan disampaikan per hari, 30 hari terakhir"),
         "monthly": charts.bar_chart(

@@ -170,7 +170,7 @@ def index(start_date: date, end_date: date, kind: str | None = None) -> dict:
     if not count:
         return {"ikm": None, "grade": None, "grade_label": None, "responses": 0,
                 "per_element": {key: None for key in ELEMENT_KEYS}}
-    per_element = {key: Decimal(str(avg)) for key, avg in zip(ELEMENT_KEYS, averages)}
+    per_element = {key: Decimal(str(avg)) for key, avg in zip(ELEMENT_KEYS, averages, strict=False)}
     ikm = ikm_of(per_element.values())
     grade, label = grade_of(ikm)
     return {"ikm": float(ikm), "grade": grade, "grade_label": label, "responses": int(count),

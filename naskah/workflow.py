@@ -93,6 +93,19 @@ BY_ACTION = {t.action: t for t in TRANSITIONS}
 ROLE_LABEL = {Role.SANDIMAN: "Sandiman", Role.KASI: "Kasi"}
 
 
+# Feature modules attach work to a transition without editing the effects: a "before" hook runs
+# after the checks and may add to `data`; an "after" hook runs after the effect and returns extra
+# audit details. Both run in the caller's transaction and share the transition's one audit event.
+HOOKS: dict[tuple[str, str], list] = {}
+
+
+def add_hook(action: str, fn, *, when: str = "after") -> None:
+    assert when in ("before", "after") and action in BY_ACTION
+    hooks = HOOKS.setdefault((when, action), [])
+    if fn not in hooks:
+        hooks.append(fn)
+
+
 class WorkflowError(DomainError):
     """Base for refusals of a transition."""
 
@@ -146,7 +159,11 @@ def apply(doc: Document, action: str, actor: User, data: dict | None = None, *,
     for key in t.needs:
         if data.get(key) in (None, ""):
             raise DomainError("Data yang wajib untuk tindakan ini belum lengkap.", field=key)
+    for hook in HOOKS.get(("before", t.action), ()):
+        hook(doc, actor, data)
     details = EFFECTS[t.action](doc, actor, data) or {}
+    for hook in HOOKS.get(("after", t.action), ()):
+        details.update(hook(doc, actor, data) or {})
     details.update({"from": int(t.source), "to": int(t.target)})
     doc.step = int(t.target)
     db.session.flush()  # the version check happens here: a concurrent change raises StaleDataError

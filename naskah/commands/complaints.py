@@ -49,7 +49,7 @@ DEMO_TEXTS = [
 @click.option("--seed", default=11, show_default=True)
 def demo(count, seed):
     """Add demo complaints in every status (needs the demo users: `flask demo`)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security  # nosec B311
     petugas = db.session.scalar(db.select(User).where(User.role == Role.PETUGAS.value))
     pejabat = db.session.scalar(db.select(User).where(User.role == Role.PEJABAT.value))
     if petugas is None or pejabat is None:

@@ -95,6 +95,20 @@ class Document(db.Model):
     # Step 9: archive
     archived_at = db.Column(UTCDateTime, nullable=True)
 
+    # Paper side (naskah.paperflow): frozen, signed and stamped PDFs live in the vault
+    cover_pdf_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    signed_pdf_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    signed_sha256 = db.Column(db.String(64), nullable=True)
+    signature_kind = db.Column(db.String(12), nullable=True)   # elektronik | basah
+    signing_cert_id = db.Column(db.Integer, db.ForeignKey("pki_signing_certs.id"), nullable=True)
+    stamped_cover_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    stamped_copy_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    receipt_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    stamped_at = db.Column(UTCDateTime, nullable=True)
+    retention_until = db.Column(db.Date, nullable=True, index=True)
+    disposed_at = db.Column(UTCDateTime, nullable=True)
+    disposal_id = db.Column(db.Integer, db.ForeignKey("disposals.id"), nullable=True)
+
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 
 from .formatting import WIB, tanggal_jam, to_wib
@@ -107,10 +108,12 @@ _STAMP_FONT: str | None = None
 
 
 def _stamp_font_path() -> str:
-    """DejaVu Sans rescaled to 1000 units/em, cached in the temp dir.
+    """DejaVu Sans rescaled to 1000 units/em and cut to Latin, cached in the temp dir.
 
     pyHanko 0.38 writes glyph widths (/W) and kerning in font units, which is
     only right for 1000-unit fonts; DejaVu uses 2048, giving stretched text.
+    pyHanko parses and subsets the font for every signature: the full DejaVu
+    takes most of the signing time, the Latin cut a small part of it.
     """
     global _STAMP_FONT
     if _STAMP_FONT and os.path.exists(_STAMP_FONT):
@@ -119,9 +122,15 @@ def _stamp_font_path() -> str:
     from fontTools.ttLib.scaleUpem import scale_upem
 
     src = FONTS_DIR / FONT_FILES["sans"]
-    target = Path(tempfile.gettempdir()) / f"naskah-stamp-{src.stat().st_size}-{os.getuid()}.ttf"
+    target = Path(tempfile.gettempdir()) / f"naskah-stamp-latin-{src.stat().st_size}-{os.getuid()}.ttf"
     if not target.exists():
+        from fontTools import subset
         tt = TTFont(str(src))
+        options = subset.Options()
+        options.layout_features = ["kern", "liga"]
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=[*range(0x20, 0x7F), *range(0xA0, 0x250), *range(0x2010, 0x2027), 0x20AC])
+        subsetter.subset(tt)
         scale_upem(tt, 1000)
         tmp = target.with_suffix(f".{os.getpid()}.tmp")
         tt.save(str(tmp))
@@ -172,6 +181,39 @@ def sign_pdf(*args, **kwargs) -> bytes:
     return _outside_event_loop(_sign_pdf, *args, **kwargs)
 
 
+_SIGNER_CLASS = None
+
+
+def _signer_class():
+    """SimpleSigner that signs with an already loaded RSA key.
+
+    pyHanko's SimpleSigner re-parses the private key for each raw signature (twice per PDF:
+    a dry run to size the signature, then the real one), and OpenSSL 3 re-validates an RSA
+    key on every parse, which costs more than the rest of the signing together.
+    """
+    global _SIGNER_CLASS
+    if _SIGNER_CLASS is None:
+        from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+        from pyhanko.sign import signers
+        from pyhanko.sign.general import get_pyca_cryptography_hash
+
+        class LoadedKeySigner(signers.SimpleSigner):
+            loaded_key = None
+
+            def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+                mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+                try:
+                    algo = mechanism.signature_algo
+                except ValueError:
+                    algo = mechanism["algorithm"].native
+                if self.loaded_key is not None and algo == "rsassa_pkcs1v15":
+                    return self.loaded_key.sign(data, PKCS1v15(), get_pyca_cryptography_hash(digest_algorithm))
+                return super().sign_raw(data, digest_algorithm)
+
+        _SIGNER_CLASS = LoadedKeySigner
+    return _SIGNER_CLASS
+
+
 def _sign_pdf(pdf: bytes, *, key, cert, ca_chain: Iterable = (),
              field_name: str = "TandaTanganKasi", box: tuple | None = None,
              signer_name: str, signer_nip: str | None = None,
@@ -193,11 +235,13 @@ def _sign_pdf(pdf: bytes, *, key, cert, ca_chain: Iterable = (),
             box = cover_signature_box(_first_page_height(pdf))
         page, x1, y1, x2, y2 = box
         now = to_wib(signing_time) if signing_time else dt.datetime.now(WIB)
-        signer = signers.SimpleSigner(
+        signer = _signer_class()(
             signing_cert=_asn1_cert(cert),
             signing_key=_asn1_key(key),
             cert_registry=SimpleCertificateStore.from_certs([_asn1_cert(c) for c in ca_chain]),
         )
+        if isinstance(key, rsa.RSAPrivateKey):
+            signer.loaded_key = key
         meta = signers.PdfSignatureMetadata(
             field_name=field_name, md_algorithm="sha256",
             subfilter=SigSeedSubFilter.PADES, reason=reason,

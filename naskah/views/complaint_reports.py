@@ -92,7 +92,7 @@ def register_pdf():
         "summary": complaint_report.summary_of(rows), "channels": COMPLAINT_CHANNELS,
         "statuses": COMPLAINT_STATUSES, "ikm": survey.index(start, end),
         "elements": [(key, label) for key, label, _, _ in survey.ELEMENTS],
-        "targets": dict(zip(("first", "solution"), complaints.target_days())),
+        "targets": dict(zip(("first", "solution"), complaints.target_days(), strict=False)),
     }
     pdf = render_pdf("complaint_register.html", context, paper=settings.get("paper") or "A4",
                      orientation="landscape")

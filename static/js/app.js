@@ -54,3 +54,15 @@
     }
   });
 })();
+
+/* Print views (naskah/printview.py): a "Cetak" button that opens the browser's print dialog. */
+(function () {
+  "use strict";
+  document.addEventListener("DOMContentLoaded", function () {
+    var buttons = document.querySelectorAll("[data-print]");
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].hidden = false;
+      buttons[i].addEventListener("click", function () { window.print(); });
+    }
+  });
+})();

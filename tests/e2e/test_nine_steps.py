@@ -36,7 +36,7 @@ def _column_of(page, doc_id) -> int:
 def test_nine_steps_by_clicking(live_server, page_factory):
     make = Factories(live_server.app)
     sandiman = make.user("sandiman", username="budi", full_name="Budi Santoso")
-    kasi = make.user("kasi", username="agus", full_name="Agus Wibowo")
+    make.user("kasi", username="agus", full_name="Agus Wibowo")
     base = live_server.url
 
     s_page = page_factory()
@@ -71,7 +71,7 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     screenshot(k_page, "board-04-assigned-kasi")
 
     # The sandiman's board refreshes by itself within a few seconds.
-    s_page.locator("#col-4 #card-%d" % doc_id).wait_for(timeout=15_000)
+    s_page.locator(f"#col-4 #card-{doc_id}").wait_for(timeout=15_000)
     _act(s_page, doc_id, "Dekripsi & ketik salinan", fill={
         "[name=plaintext]": "Mohon kesiapan pengamanan kunjungan kerja.",
         "[name=addressee]": "Wali Kota Pekalongan", "[name=subject]": "Pengamanan kunjungan"})
@@ -79,21 +79,21 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     _act(s_page, doc_id, "Paraf & ajukan ke Kasi", check=["[name=confirm]"])
     assert _column_of(s_page, doc_id) == 6
 
-    k_page.locator("#col-6 #card-%d" % doc_id).wait_for(timeout=15_000)
+    k_page.locator(f"#col-6 #card-{doc_id}").wait_for(timeout=15_000)
     # The kasi returns it once for revision, with a reason.
     _act(k_page, doc_id, "Kembalikan untuk perbaikan", fill={"[name=reason]": "Perihal kurang lengkap."})
     assert _column_of(k_page, doc_id) == 5
-    s_page.locator("#col-5 #card-%d" % doc_id).wait_for(timeout=15_000)
+    s_page.locator(f"#col-5 #card-{doc_id}").wait_for(timeout=15_000)
     assert "Perihal kurang lengkap" in _card(s_page, doc_id).inner_text()
     _act(s_page, doc_id, "Perbaiki salinan", fill={"[name=subject]": "Pengamanan kunjungan kerja Wali Kota"})
     _act(s_page, doc_id, "Paraf & ajukan ke Kasi", check=["[name=confirm]"])
 
-    k_page.locator("#col-6 #card-%d" % doc_id).wait_for(timeout=15_000)
+    k_page.locator(f"#col-6 #card-{doc_id}").wait_for(timeout=15_000)
     _act(k_page, doc_id, "Tandatangani", select={"[name=courier_id]": str(sandiman.id)})
     assert _column_of(k_page, doc_id) == 7
     screenshot(k_page, "board-07-signed-kasi")
 
-    s_page.locator("#col-7 #card-%d" % doc_id).wait_for(timeout=15_000)
+    s_page.locator(f"#col-7 #card-{doc_id}").wait_for(timeout=15_000)
     _act(s_page, doc_id, "Nomori & distribusikan", fill={"[name=recipient_name]": "Rina Kartika",
                                                          "[name=recipient_nip]": "198811112012122001"})
     assert _column_of(s_page, doc_id) == 8

@@ -13,7 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from naskah import create_app, forms, workflow
+from naskah import complaint_forms, create_app, forms, keyforms, workflow
+from naskah.views.archive import DisposeForm
+from naskah.views.office_settings import OfficeSettingsForm
+from naskah.views.verification import UploadForm
 from naskah.extensions import db
 from tests.conftest import make_config
 from tests.factories import PASSWORD, login
@@ -37,7 +40,19 @@ FORM_FOR = {
     "twofactor.verify": forms.SecondFactorForm,
     "twofactor.confirm": forms.SecondFactorForm,
     "twofactor.disable": forms.SecondFactorForm,
+    "complaints.new": complaint_forms.QuickComplaintForm,
+    "complaints_public.complaint_form": complaint_forms.PublicComplaintForm,
+    "complaints_public.status": complaint_forms.StatusForm,
+    "complaints.act": complaint_forms.RespondForm,
+    "archive.dispose": DisposeForm,
+    "office_settings.edit": OfficeSettingsForm,
+    "verification.check": UploadForm,
+    "verification.index": UploadForm,
+    "keys.import_cert": keyforms.ImportCertForm,
 }
+# URL arguments other than the document, action, agenda entry and user (any existing row will do).
+SAMPLE_ARGS = {"complaint_id": 1, "row_id": 1, "att_id": 1, "req_id": 1, "disposal_id": 1,
+               "kind": "identitas", "code": "ABCDEFGHJKMNPQRS", "fmt": "pdf"}
 # Whom to fuzz as, when not the first role the decorator allows.
 FUZZ_AS = {"auth.login": "anonymous", "twofactor.verify": "kasi-pending"}
 # Rejections these routes record on purpose (failed sign-in attempts are audited and counted).
@@ -148,7 +163,8 @@ def test_fuzz_post_route(app, make, fuzz_world, endpoint, action):
                 field_names.append(name)
                 if getattr(field, "choices", None):
                     choices.setdefault(name, [str(c[0]) for c in field.choices])
-    values = {"doc_id": doc_id, "action": action, "entry_id": 1, "user_id": target.id}
+    values = {**SAMPLE_ARGS, "doc_id": doc_id, "action": action or "respond", "entry_id": 1,
+              "user_id": target.id}
     url = rule.build({a: values[a] for a in rule.arguments}, append_unknown=False)[1]
     client = _client_for(app, who, users)
     seen = {"n": 0}
@@ -192,7 +208,8 @@ def test_posts_without_csrf_token_change_nothing(csrf_app, make):
     for rule in csrf_app.url_map.iter_rules():
         if "POST" not in rule.methods:
             continue
-        values = {"doc_id": doc_id, "action": "report", "entry_id": 1, "user_id": users["sandiman"].id}
+        values = {**SAMPLE_ARGS, "doc_id": doc_id, "action": "report", "entry_id": 1,
+                  "user_id": users["sandiman"].id}
         url = rule.build({a: values[a] for a in rule.arguments}, append_unknown=False)[1]
         response = csrf_app.test_client().post(url, data={"username": users["sandiman"].username,
                                                            "password": PASSWORD})

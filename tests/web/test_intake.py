@@ -41,12 +41,13 @@ def test_receive_with_pasted_text(app, client, make):
 def test_receive_with_file(app, client, make):
     login(client, make.user("sandiman"))
     data = valid(cryptogram_text="")
-    data["cryptogram_file"] = (io.BytesIO(b"\x30\x82\x01\x00" + b"x" * 100), "../../etc/passwd.p7m")
+    pem = b"-----BEGIN CMS-----\n" + b"QUJD" * 20 + b"\n-----END CMS-----\n"
+    data["cryptogram_file"] = (io.BytesIO(pem), "../../etc/passwd.p7m")
     r = client.post("/dokumen/baru", data=data, content_type="multipart/form-data")
     assert r.status_code == 302
     with app.app_context():
         doc = db.session.scalar(db.select(Document))
-        assert doc.cryptogram_filename == "passwd.p7m" and doc.cryptogram_size == 104
+        assert doc.cryptogram_filename == "passwd.p7m" and doc.cryptogram_size == len(pem)
 
 
 @pytest.mark.parametrize("over,message", [

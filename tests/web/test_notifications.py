@@ -54,7 +54,8 @@ def test_badge_is_one_query(app, make, team):
     for user, expected in ((kasi, 2), (s1, 2)):
         statements = []
         with app.app_context():
-            listener = lambda *a: statements.append(a[2])  # noqa: E731
+            def listener(*a, statements=statements):
+                statements.append(a[2])
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
                 assert notify.badge_for(user).count == expected
