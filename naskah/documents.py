@@ -48,9 +48,14 @@ def receive(actor: User, data: dict, file_bytes: bytes | None, filename: str | N
     return doc
 
 
-def get_document(doc_id: int, user: User | None = None) -> Document:
-    """Load or 404. Any signed-in staff role but petugas may see the record's metadata."""
-    doc = db.session.get(Document, doc_id)
+def get_document(doc_id: int, user: User | None = None, *, for_update: bool = False) -> Document:
+    """Load or 404. Any signed-in staff role but petugas may see the record's metadata.
+
+    `for_update` locks the row (PostgreSQL) for a transition, so two people acting on the same
+    document at once queue up and the second one sees the first one's result as a conflict.
+    """
+    lock = {"of": Document} if for_update else None  # lock the document row, not the joined users
+    doc = db.session.get(Document, doc_id, with_for_update=lock, populate_existing=for_update)
     if doc is None:
         abort(404)
     if user is not None and not can_see_metadata(user):

@@ -1,6 +1,7 @@
 """Documents: intake (step 1), the document page, and every step action (htmx or plain form)."""
 from flask import Blueprint, flash, redirect, render_template, request, url_for, current_app
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict
 
@@ -129,7 +130,7 @@ def action_form(doc_id, action):
 @bp.post("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
 def action_submit(doc_id, action):
-    doc = documents.get_document(doc_id, current_user)
+    doc = documents.get_document(doc_id, current_user, for_update=True)
     t = workflow.get_transition(action)
     formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
     form = build_form(action, doc, formdata=formdata)
@@ -145,7 +146,8 @@ def action_submit(doc_id, action):
         workflow.apply(doc, action, current_user, forms.form_data(form),
                        expected_version=int(version) if str(version).isdigit() else None)
         db.session.commit()
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
+        # A concurrent change won the race (the row lock makes this rare): nothing was saved.
         db.session.rollback()
         doc = documents.get_document(doc_id)
         return _refused(doc, Conflict("Naskah ini baru saja diubah oleh pengguna lain. Muat ulang lalu periksa kembali."))
