@@ -76,6 +76,12 @@ class Result:
     elapsed: float = 0.0
     errors: int = 0
 
+    def merge(self, other: "Result") -> None:
+        self.wall += other.wall
+        self.server += other.server
+        self.errors += other.errors
+        self.elapsed += other.elapsed
+
     @property
     def rps(self) -> float:
         return len(self.wall) / self.elapsed if self.elapsed else 0.0

@@ -143,7 +143,8 @@ class Seeder:
             else:
                 received = self.now - timedelta(minutes=rng.randrange(5, 4 * 24 * 60))
             agency = rng.choice(AGENCIES)
-            assignee = self.sandimen[i % len(self.sandimen)] if step >= 4 else None
+            # One sandiman per run of nine cards: every sandiman gets a card in each column.
+            assignee = self.sandimen[(i // 9) % len(self.sandimen)] if step >= 4 else None
             t = lambda k: received + timedelta(minutes=20 * k)  # noqa: E731 - step k's time
             d = dict(step=step, version=step, sender_agency=agency,
                      sender_ref_number=f"R/{self.doc_counter}/{agency.split()[0].upper()}/{received.year}",
