@@ -186,7 +186,7 @@ def _bench(sc, n_clients, env, port, out, database, load_before, server):
     details.append((f"document page, {n_clients} at once", run(clients, doc_jobs)))
 
     copy_jobs = []
-    for c, name in zip(clients, sandimen):
+    for c, name in zip(clients, sandimen, strict=True):
         mine = [d.id for d in docs if d.step == 5 and d.assigned_to_id == user_ids[name]]
         copy_jobs += [(c, f"/cetak/{mine[i % len(mine)]}/salinan.pdf") for i in range(3)] if mine else []
     copy_pdf = measures.per_client(copy_jobs)

@@ -21,7 +21,7 @@ from naskah.extensions import db
 from naskah.models import AgendaCounter, AgendaEntry, AuditEvent, AuditHead, Document, SecretBlob, User
 from naskah.models.complaint import Complaint
 
-PASSWORD = "Bench12345x"
+PASSWORD = "Bench12345x"  # noqa: S105 - the throw-away bench instance's users only
 AGENCIES = ["Badan Siber dan Sandi Negara", "Kementerian Dalam Negeri", "Pemerintah Provinsi Jawa Tengah",
             "Kepolisian Resor Pekalongan", "Komando Distrik Militer 0710", "Kejaksaan Negeri Pekalongan",
             "Badan Intelijen Negara Daerah Jawa Tengah", "Sekretariat Daerah Kota Pekalongan",
@@ -43,7 +43,7 @@ class Seeder:
     """Holds the pre-sealed blobs, the user ids and the audit chain tip between seeding phases."""
 
     def __init__(self, seed: int = 8):
-        self.rng = random.Random(seed)
+        self.rng = random.Random(seed)  # noqa: S311 - reproducible fake data, nothing secret
         self.now = datetime.now(timezone.utc)
         self.users: dict[str, int] = {}
         self.sandimen: list[int] = []
@@ -131,8 +131,8 @@ class Seeder:
         creator = self.sandimen[0]
         crypto_ids = self._blobs("cryptogram", n)
         content = [i for i, s in enumerate(steps) if s >= 5]
-        plain_ids = dict(zip(content, self._blobs("plaintext", len(content))))
-        letter_ids = dict(zip(content, self._blobs("letters", len(content))))
+        plain_ids = dict(zip(content, self._blobs("plaintext", len(content)), strict=True))
+        letter_ids = dict(zip(content, self._blobs("letters", len(content)), strict=True))
         kasi = self.users["kasi1"]
         docs, entries_meta = [], []
         for i, step in enumerate(steps):
@@ -145,7 +145,7 @@ class Seeder:
             agency = rng.choice(AGENCIES)
             # One sandiman per run of nine cards: every sandiman gets a card in each column.
             assignee = self.sandimen[(i // 9) % len(self.sandimen)] if step >= 4 else None
-            t = lambda k: received + timedelta(minutes=20 * k)  # noqa: E731 - step k's time
+            t = lambda k, r=received: r + timedelta(minutes=20 * k)  # noqa: E731 - step k's time
             d = dict(step=step, version=step, sender_agency=agency,
                      sender_ref_number=f"R/{self.doc_counter}/{agency.split()[0].upper()}/{received.year}",
                      sender_ref_date=received.date() - timedelta(days=1), channel=rng.choice(CHANNELS),
@@ -194,7 +194,7 @@ class Seeder:
             table = Document.__table__
             db.session.execute(update(table).where(table.c.id == db.bindparam("doc_id"))
                                .values(agenda_entry_id=db.bindparam("entry_id")),
-                               [{"doc_id": ids[m[0]], "entry_id": e} for m, e in zip(entries_meta, entry_ids)])
+                               [{"doc_id": ids[m[0]], "entry_id": e} for m, e in zip(entries_meta, entry_ids, strict=True)])
         self._events(ids, steps, docs, archived_old)
         for year, last in self.next_number.items():
             counter = db.session.get(AgendaCounter, ("masuk", year))
@@ -211,7 +211,7 @@ class Seeder:
         head = db.session.get(AuditHead, 1, populate_existing=True)  # the server appends between phases
         self.seq, self.prev = head.seq, head.last_hash
         events = []
-        for doc_id, step, d in zip(ids, steps, docs):
+        for doc_id, step, d in zip(ids, steps, docs, strict=True):
             taken = [1, 9] if archived_old else range(1, step + 1)
             for k in taken:
                 actor = self.users["kasi1"] if k in (4, 7) else (d.get("assigned_to_id") or d["created_by_id"])
