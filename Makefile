@@ -60,9 +60,9 @@ test-slow: $(VENV)/.testdeps
 test-pg: $(VENV)/.testdeps pgtools
 	NASKAH_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not e2e"
 
-## bench: performance budgets (copy letter PDF render, PAdES signing; medians)
+## bench: seed a throw-away instance, serve it with waitress, measure over HTTP (docs/benchmarks.md)
 bench: $(VENV)/.runtime
-	$(BIN)/python bench/bench_printing.py
+	$(BIN)/python bench/run_bench.py
 
 clean:
 	rm -rf $(VENV) test-artifacts .pytest_cache

@@ -34,8 +34,9 @@ def create_app(test_config=None):
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from . import reqlog, resend, security, templating  # noqa: F401  (resend registers the SLA pause source)
+    from . import reqlog, resend, security, staticfiles, templating  # noqa: F401  (resend: SLA pause source)
     reqlog.init_app(app)
+    staticfiles.init_app(app)
     security.init_app(app)
     templating.init_app(app)
     if app.config.get("PROXY_COUNT"):
@@ -52,8 +53,11 @@ def create_app(test_config=None):
     from .cli import register_cli
     register_cli(app)
 
+    from .readonly import read_only
+
     @app.get("/healthz")
     @security.public
+    @read_only
     def healthz():
         try:
             db.session.execute(text("SELECT 1"))
@@ -66,7 +70,8 @@ def create_app(test_config=None):
 
 
 def _tune_sqlite(engine):
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing."""
+    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing
+    (read-only views' GET requests begin deferred: naskah.readonly)."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, record):
@@ -78,6 +83,8 @@ def _tune_sqlite(engine):
         cur.execute("PRAGMA synchronous=FULL")
         cur.close()
 
+    from .readonly import deferred_begin_allowed
+
     @event.listens_for(engine, "begin")
     def on_begin(conn):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN" if deferred_begin_allowed() else "BEGIN IMMEDIATE")

@@ -48,6 +48,14 @@ def add_entry(*, kind: str, year: int, received_on: date, sender: str, actor, do
     return entry
 
 
+def _contains(column, pattern: str):
+    """Case-insensitive LIKE. SQLite's LIKE already ignores (ASCII) case, and its lower() folds
+    only ASCII too, so lower() there would only cost a function call per row of a full scan."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(pattern)
+    return func.lower(column).like(pattern)
+
+
 def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
            classification=None, page=1, per_page=25):
     """Filtered, newest-first page of entries; returns (rows, total)."""
@@ -58,8 +66,7 @@ def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
         conditions.append(AgendaEntry.year == year)
     if sender:
         pattern = f"%{sender.lower()}%"
-        conditions.append(or_(func.lower(AgendaEntry.sender).like(pattern),
-                              func.lower(AgendaEntry.letter_number).like(pattern)))
+        conditions.append(or_(_contains(AgendaEntry.sender, pattern), _contains(AgendaEntry.letter_number, pattern)))
     if date_from:
         conditions.append(AgendaEntry.received_on >= date_from)
     if date_to:

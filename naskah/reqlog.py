@@ -2,7 +2,8 @@
 
 Only the method, the path WITHOUT its query string, the status, the duration, the user id and
 the client address are logged: never form fields, query strings, headers or cookies, so no
-password, code, key or decrypted text can reach a log file.
+password, code, key or decrypted text can reach a log file. The same duration goes back to the
+client as `Server-Timing: app;dur=<ms>` (the bench reads it; browsers show it in their dev tools).
 """
 import json
 import logging
@@ -29,12 +30,15 @@ def init_app(app):
     @app.after_request
     def log_request(response):
         started = g.get("request_started")
+        duration = (time.perf_counter() - started) * 1000 if started else None
+        if duration is not None:
+            response.headers["Server-Timing"] = f"app;dur={duration:.1f}"
         record = {
             "time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime()) + "Z",
             "method": request.method,
             "path": request.path,
             "status": response.status_code,
-            "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
+            "duration_ms": round(duration, 1) if duration is not None else None,
             "user_id": _user_id(),
             "remote_addr": request.remote_addr,
         }

@@ -90,6 +90,9 @@ TRANSITIONS = (
     Transition("archive", Step.DIDISTRIBUSIKAN, Step.DIARSIPKAN, Role.SANDIMAN, "Arsipkan"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+BY_SOURCE: dict[int, tuple] = {}
+for _t in TRANSITIONS:
+    BY_SOURCE[int(_t.source)] = BY_SOURCE.get(int(_t.source), ()) + (_t,)
 ROLE_LABEL = {Role.SANDIMAN: "Sandiman", Role.KASI: "Kasi"}
 
 
@@ -134,9 +137,16 @@ def check(doc: Document, t: Transition, actor: User) -> None:
 
 
 def allowed(doc: Document, actor: User) -> list[Transition]:
-    """The transitions `actor` may take on `doc` right now (for the buttons on a card)."""
+    """The transitions `actor` may take on `doc` right now (for the buttons on a card).
+
+    Transitions from another step or for another role are skipped before `check()`: the board
+    calls this for every card, and raising and catching a refusal per transition was most of it.
+    """
     out = []
-    for t in TRANSITIONS:
+    role = actor.role
+    for t in BY_SOURCE.get(doc.step, ()):
+        if t.role.value != role:
+            continue
         try:
             check(doc, t, actor)
         except DomainError:

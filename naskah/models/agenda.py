@@ -45,6 +45,7 @@ class AgendaEntry(db.Model):
     __table_args__ = (
         db.UniqueConstraint("book", "year", "number", name="uq_agenda_book_year_number"),
         db.Index("ix_agenda_entries_sender", "sender"),
+        db.Index("ix_agenda_entries_year_number", "year", "number"),  # the book's newest-first order
     )
 
     @property

@@ -26,6 +26,10 @@ class AuditEvent(db.Model):
     prev_hash = db.Column(db.String(64), nullable=False)
     hash = db.Column(db.String(64), nullable=False)
 
+    __table_args__ = (
+        db.Index("ix_audit_events_document_seq", "document_id", "seq"),  # a document's timeline, in order
+    )
+
 
 # The database itself refuses to change or remove an event, whoever asks.
 SQLITE_GUARDS = [

@@ -93,7 +93,7 @@ class Document(db.Model):
     recipient_nip = db.Column(db.String(40), nullable=True)
 
     # Step 9: archive
-    archived_at = db.Column(UTCDateTime, nullable=True)
+    archived_at = db.Column(UTCDateTime, nullable=True, index=True)  # the board's "archived this week"
 
     # Paper side (naskah.paperflow): frozen, signed and stamped PDFs live in the vault
     cover_pdf_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)

@@ -9,6 +9,7 @@ from ..errors import DomainError
 from ..extensions import db
 from ..forms import CorrectionForm
 from ..models import AgendaEntry
+from ..readonly import read_only
 from ..security import roles_required
 from ..timeutil import utcnow, to_wib
 
@@ -56,6 +57,7 @@ def _args(filters):
 
 @bp.get("/")
 @roles_required(*READERS)
+@read_only
 def index():
     filters, errors = _parse_filters(request.args)
     page = request.args.get("page", "1")

@@ -3,6 +3,7 @@ from flask import Blueprint, request
 from flask_login import current_user
 
 from .. import board as board_q
+from ..readonly import read_only
 from ..security import roles_required
 from ..templating import is_htmx_partial, render
 
@@ -13,6 +14,7 @@ BOARD_ROLES = ("sandiman", "kasi", "pejabat")
 
 @bp.get("/papan")
 @roles_required(*BOARD_ROLES)
+@read_only
 def index():
     filters = board_q.Filters.from_args(request.args)
     marker = board_q.change_marker()

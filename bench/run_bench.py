@@ -1,0 +1,266 @@
+"""`make bench`: seed a throw-away instance, start the real server, measure it over HTTP.
+
+Environment: BENCH_SCALE=tiny for a smoke run, BENCH_DATABASE_URL for an (empty) PostgreSQL
+database instead of SQLite, BENCH_CLIENTS concurrent clients (default 4), BENCH_PORT (default
+5108), BENCH_OUT report path (default docs/benchmarks.md at full size, none when tiny).
+Exits non-zero only when the bench itself fails; missed targets are reported, not fatal.
+"""
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+SCALES = {  # archived at the growth baseline, archived in all, normal day, in progress, complaints, requests
+    "full": dict(base_archived=1000, archived=100_000, normal=30, in_progress=500, complaints=10_000, n=300),
+    "tiny": dict(base_archived=50, archived=200, normal=30, in_progress=30, complaints=100, n=20),
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def free_port(preferred: int) -> int:
+    """The preferred port if free, else any free one (0 means any)."""
+    with socket.socket() as s:
+        try:
+            if not preferred:
+                raise OSError
+            s.bind(("127.0.0.1", preferred))
+            return preferred
+        except OSError:
+            s.bind(("127.0.0.1", 0))
+            return s.getsockname()[1]
+
+
+def start_server(env: dict, port: int):
+    """Spawn the production entry point; returns (process, seconds to the first answered request)."""
+    import http.client
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "naskah.serve"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                return proc, time.perf_counter() - start
+        except OSError:
+            time.sleep(0.01)
+    proc.kill()
+    raise RuntimeError("server did not answer within 60 s")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def main() -> int:
+    scale_name = os.environ.get("BENCH_SCALE", "full")
+    sc = SCALES[scale_name]
+    n_clients = int(os.environ.get("BENCH_CLIENTS", "4"))
+    out = os.environ.get("BENCH_OUT", str(ROOT / "docs" / "benchmarks.md") if scale_name == "full" else "")
+    inst = tempfile.mkdtemp(prefix="naskah-bench-")
+    port = free_port(int(os.environ.get("BENCH_PORT", "5108")))
+    env = {**os.environ, "NASKAH_INSTANCE": inst, "HOST": "127.0.0.1", "PORT": str(port),
+           "NASKAH_DAILY_CHECK": "0", "PYTHONPATH": str(ROOT)}
+    env.pop("NASKAH_DATABASE_URL", None)
+    database = "SQLite (WAL) in a temporary directory"
+    if os.environ.get("BENCH_DATABASE_URL"):
+        env["NASKAH_DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        database = "PostgreSQL (BENCH_DATABASE_URL)"
+    os.environ.update({k: v for k, v in env.items() if k.startswith("NASKAH_")})
+    load_before = os.getloadavg()
+    server: list = []
+    try:
+        _bench(sc, n_clients, env, port, out, database, load_before, server)
+    finally:
+        for proc in server:  # also when the bench failed half-way
+            if proc.poll() is not None:
+                continue
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        shutil.rmtree(inst, ignore_errors=True)
+    return 0
+
+
+def _bench(sc, n_clients, env, port, out, database, load_before, server):
+    from flask_migrate import upgrade
+    from sqlalchemy import select
+
+    import measures
+    from client import Client, get, run
+    from naskah import create_app
+    from naskah.extensions import db
+    from naskah.models import Document, User
+    from report import Line, noise_text, write_markdown
+    from seed import PASSWORD, Seeder, in_progress_steps
+
+    app = create_app()
+    ctx = app.app_context()
+    ctx.push()
+    if db.session.scalar(select(User.id).limit(1)) is not None if _has_tables(db) else False:
+        raise SystemExit("BENCH_DATABASE_URL points at a database that already has data; give an empty one.")
+    t0 = time.perf_counter()
+    upgrade()
+    seeder = Seeder()
+    seeder.users_and_blobs(20)
+    seeder.documents(in_progress_steps(sc["normal"]), archived_old=False)
+    seeder.documents([9] * sc["base_archived"], archived_old=True)
+    seeder.complaints(sc["complaints"])
+    log(f"seeded phase A (normal day) in {time.perf_counter() - t0:.1f} s")
+    db.session.remove()
+
+    proc, cold = start_server(env, port)
+    server.append(proc)
+    log(f"server up in {cold:.2f} s (pid {proc.pid})")
+    sandimen = [f"sandiman{i}" for i in range(1, n_clients + 1)]
+    clients = []
+    for name in sandimen:
+        c = Client(port)
+        c.login(name, PASSWORD)
+        clients.append(c)
+    n = sc["n"]
+    healthz_runs, details = [], []
+
+    def healthz():
+        r = run(clients, [get("/healthz")] * (n * 3))
+        healthz_runs.append(r)
+        return r
+
+    run(clients, [get("/healthz")] * 40 + [get("/papan")] * 20)  # warm-up
+    h1, board30, h2 = healthz(), run(clients, [get("/papan")] * n), healthz()
+    details += [("/healthz (before board, 30 cards)", h1), ("board, normal day (30 cards)", board30),
+                ("/healthz (after board, 30 cards)", h2)]
+
+    seeder.documents(in_progress_steps(sc["in_progress"] - sc["normal"]), archived_old=False)
+    db.session.remove()
+    run(clients, [get("/papan")] * 10)
+    one = clients[:1]  # latency targets: one client at a time; throughput and the "4 at once" rows: all
+    board_base = run(one, [get("/papan")] * n)
+    details.append((f"board, {sc['in_progress']} cards, {sc['base_archived']:,} archived", board_base))
+    t0 = time.perf_counter()
+    seeder.documents([9] * (sc["archived"] - sc["base_archived"]), archived_old=True)
+    db.session.remove()
+    log(f"seeded the other {sc['archived'] - sc['base_archived']:,} archived in {time.perf_counter() - t0:.1f} s")
+    run(clients, [get("/papan")] * 10)
+    board_full = run(one, [get("/papan")] * n)
+    details.append((f"board, {sc['in_progress']} cards, {sc['archived']:,} archived", board_full))
+    details.append((f"board, {sc['in_progress']} cards, {sc['archived']:,} archived, {n_clients} at once",
+                    run(clients, [get("/papan")] * n)))
+
+    search_terms = ["kepolisian", "sandi negara", "imigrasi", "kejaksaan", "dalam negeri"]
+    search_jobs = [get(f"/agenda/?sender={search_terms[i % 5].replace(' ', '+')}") for i in range(n)]
+    search = run(one, search_jobs)
+    details.append((f"agenda search by sender ({sc['archived']:,}+ rows)", search))
+    details.append((f"agenda search, {n_clients} at once", run(clients, search_jobs)))
+
+    docs = db.session.execute(select(Document.id, Document.step, Document.assigned_to_id, Document.version)
+                              .where(Document.step < 9).order_by(Document.id)).all()
+    user_ids = dict(db.session.execute(select(User.username, User.id)).all())
+    db.session.remove()  # SQLite: our BEGIN IMMEDIATE would hold the write lock against the server
+    timeline = [d.id for d in docs if d.step >= 6] or [d.id for d in docs]
+    doc_jobs = [get(f"/dokumen/{timeline[i % len(timeline)]}") for i in range(n)]
+    doc_page = run(one, doc_jobs)
+    details.append(("document page with its timeline", doc_page))
+    details.append((f"document page, {n_clients} at once", run(clients, doc_jobs)))
+
+    copy_jobs = []
+    for c, name in zip(clients, sandimen, strict=True):
+        mine = [d.id for d in docs if d.step == 5 and d.assigned_to_id == user_ids[name]]
+        copy_jobs += [(c, f"/cetak/{mine[i % len(mine)]}/salinan.pdf") for i in range(3)] if mine else []
+    copy_pdf = measures.per_client(copy_jobs)
+    details.append(("copy letter PDF over HTTP (as the assigned sandiman)", copy_pdf))
+
+    ones = [d for d in docs if d.step == 1]
+    # One at a time (latency): register each new cryptogram, then report it to the kasi.
+    trans = run(one, [measures.transition(d.id, "register", d.version) for d in ones])
+    more = run(one, [measures.transition(d.id, "report", d.version + 1) for d in ones])
+    trans.merge(more)
+    # All clients at once (throughput): report the registered ones, archive the delivered ones.
+    conc_jobs = [measures.transition(d.id, "report", d.version) for d in docs if d.step == 2] + \
+                [measures.transition(d.id, "archive", d.version) for d in docs if d.step == 8]
+    h3 = healthz()
+    trans_conc = run(clients, conc_jobs)
+    h4 = healthz()
+    details += [("step transitions (htmx POST), one at a time", trans), ("/healthz (before transitions)", h3),
+                (f"step transitions (htmx POST), {n_clients} at once", trans_conc),
+                ("/healthz (after transitions)", h4)]
+    if trans.errors or trans_conc.errors:
+        log(f"{trans.errors + trans_conc.errors} transitions were refused")
+    rss = rss_mb(proc.pid)
+    db.session.remove()
+
+    cms_app, cms_raw = measures.cms_ratio(app)
+    render_ms, sign_ms = measures.printing()
+    load_after = os.getloadavg()
+
+    h_board = statistics.mean([h1.rps, h2.rps])
+    h_trans = statistics.mean([h3.rps, h4.rps])
+    nan = float("nan")
+    growth = board_full.median("server") / board_base.median("server") if board_base.server else nan
+    lines = [
+        Line(f"board page with the {sc['in_progress']} cards in progress, p95 server time", "<= 50 ms", 50,
+             board_full.p95("server"), f"{board_full.p95('server'):.1f} ms (median {board_full.median('server'):.1f})"),
+        Line("board on a normal day (30 cards), req/s vs /healthz", ">= 0.1", 0.1, board30.rps / h_board,
+             f"{board30.rps / h_board:.3f} ({board30.rps:.0f} vs {h_board:.0f} req/s)", True),
+        Line("one step transition (htmx POST), p95 server time", "<= 30 ms", 30, trans.p95("server"),
+             f"{trans.p95('server'):.1f} ms (median {trans.median('server'):.1f}, {len(trans.wall)} transitions)"),
+        Line("step transitions/s vs /healthz", ">= 0.05", 0.05, trans_conc.rps / h_trans,
+             f"{trans_conc.rps / h_trans:.3f} ({trans_conc.rps:.0f} vs {h_trans:.0f} req/s)", True),
+        Line(f"agenda search by sender ({sc['archived']:,}+ rows), p95 server time", "<= 80 ms", 80,
+             search.p95("server"), f"{search.p95('server'):.1f} ms (median {search.median('server'):.1f})"),
+        Line("document page with its timeline, p95 server time", "<= 40 ms", 40, doc_page.p95("server"),
+             f"{doc_page.p95('server'):.1f} ms (median {doc_page.median('server'):.1f})"),
+        Line("copy letter PDF, median (HTTP, server time)", "<= 300 ms", 300, copy_pdf.median("server"),
+             f"{copy_pdf.median('server'):.0f} ms (in process: render {render_ms:.0f} ms, sign {sign_ms:.0f} ms)"),
+        Line("10 MB CMS decryption, app path vs raw cryptography", "<= 1.5x", 1.5, cms_app / cms_raw,
+             f"{cms_app / cms_raw:.2f}x ({cms_app:.0f} vs {cms_raw:.0f} ms)"),
+        Line(f"growth: board with {sc['archived']:,} vs {sc['base_archived']:,} archived", "<= 1.3x", 1.3, growth,
+             f"{growth:.2f}x ({board_full.median('server'):.1f} vs {board_base.median('server'):.1f} ms median)"),
+        Line("server RSS after the run", "<= 200 MB", 200, rss, f"{rss:.0f} MB"),
+        Line("cold start to first answered request", "<= 2 s", 2, cold, f"{cold:.2f} s"),
+    ]
+    from report import details_table, table
+    print()
+    print(table(lines))
+    print()
+    print(details_table(details))
+    noise = {"text": noise_text(healthz_runs, load_before, load_after)}
+    print()
+    print(noise["text"])
+    sizes = {"archived cryptograms": sc["archived"], "in progress": sc["in_progress"],
+             "complaints": sc["complaints"], "users": 20, "concurrent clients": n_clients}
+    if out:
+        write_markdown(out, lines, details, {}, noise, sizes, database)
+        log(f"wrote {out}")
+    ctx.pop()
+
+
+def _has_tables(db) -> bool:
+    from sqlalchemy import inspect
+    return inspect(db.engine).has_table("users")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
