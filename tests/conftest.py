@@ -61,25 +61,25 @@ def reset_database(app):
             db.create_all()
 
 
-@pytest.fixture
-def app(tmp_path):
-    app = create_app(make_config(tmp_path))
+def _app_for_test(tmp_path, **extra):
+    """A fresh app and database for one test; the engine is disposed afterwards."""
+    app = create_app(make_config(tmp_path, **extra))
     reset_database(app)
     yield app
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(tmp_path):
+    yield from _app_for_test(tmp_path)
 
 
 @pytest.fixture
 def csrf_app(tmp_path):
     """An app with CSRF protection on, as in production."""
-    app = create_app(make_config(tmp_path, WTF_CSRF_ENABLED=True))
-    reset_database(app)
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    yield from _app_for_test(tmp_path, WTF_CSRF_ENABLED=True)
 
 
 @pytest.fixture

@@ -119,3 +119,16 @@ def login(client, user, password=PASSWORD):
                                data={"code": second_factor_code(user.username)})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response
+
+
+# Transitions whose condition needs an earlier transition first: action -> (prerequisite, data).
+PREREQUISITES = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"})}
+
+
+def prepare_condition(app, action, sandiman, doc_id):
+    """Take the prerequisite transition a conditional one needs (e.g. a resend request)."""
+    if action in PREREQUISITES:
+        first, data = PREREQUISITES[action]
+        with app.app_context():
+            workflow.apply(db.session.get(Document, doc_id), first, db.session.get(User, sandiman.id), data)
+            db.session.commit()

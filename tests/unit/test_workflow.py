@@ -6,6 +6,7 @@ from naskah.errors import Conflict, DomainError, Forbidden
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document, Role, User
 from naskah.workflow import BY_ACTION, TRANSITIONS, Step
+from tests.factories import prepare_condition
 
 ROLES = [r.value for r in Role]
 PAYLOADS = {
@@ -18,16 +19,8 @@ PAYLOADS = {
     "request_resend": lambda s: {"reason": "Kriptogram terpotong"},
     "attach_resend": lambda s: {"cryptogram_text": "-----BEGIN CMS-----\nULANG\n-----END CMS-----"},
 }
-# Transitions whose condition needs an earlier transition first: action -> (prerequisite, data).
-PREPARE = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"})}
-
-
 def _prepare(app, t, sandiman, doc_id):
-    if t.action in PREPARE:
-        action, data = PREPARE[t.action]
-        with app.app_context():
-            workflow.apply(db.session.get(Document, doc_id), action, db.session.get(User, sandiman.id), data)
-            db.session.commit()
+    prepare_condition(app, t.action, sandiman, doc_id)
 
 
 def _setup(app, make, step):

@@ -4,7 +4,7 @@ import pytest
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document
 from naskah.workflow import TRANSITIONS
-from tests.factories import login
+from tests.factories import login, prepare_condition
 
 FORM_DATA = {
     "register": {"attachments": "1 berkas"},
@@ -22,18 +22,10 @@ FORM_DATA = {
     "request_resend": {"reason": "Kriptogram terpotong"},
     "attach_resend": {"cryptogram_text": "-----BEGIN CMS-----\nULANG\n-----END CMS-----"},
 }
-# Transitions whose condition needs an earlier transition first.
-PREPARE = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"})}
 
 
 def prepare(app, t, sandiman, doc_id):
-    if t.action in PREPARE:
-        from naskah import workflow
-        from naskah.models import User
-        action, data = PREPARE[t.action]
-        with app.app_context():
-            workflow.apply(db.session.get(Document, doc_id), action, db.session.get(User, sandiman.id), data)
-            db.session.commit()
+    prepare_condition(app, t.action, sandiman, doc_id)
 
 
 def form_for(action, sandiman, version):
