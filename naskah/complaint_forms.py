@@ -66,7 +66,7 @@ class StatusForm(FlaskForm):
     ticket = StringField("Nomor tiket", validators=[req(), maxlen(30)],
                          render_kw={"placeholder": "ADU-2026-0001", "autocomplete": "off"})
     code = StringField("Kode akses", validators=[req(), maxlen(30)],
-                       render_kw={"placeholder": "XXXXX-XXXXX", "autocomplete": "off"})
+                       render_kw={"placeholder": "mis. K7P2M-Q9RXT", "autocomplete": "off"})
 
 
 CHOOSE = "Pilih salah satu jawaban."
