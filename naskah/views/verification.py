@@ -59,17 +59,20 @@ def index():
     form = UploadForm()
     result, status = None, 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            data, error = _read_upload(form)
-            if error:
-                form.pdf.errors.append(error)
-                status = 400
-            else:
-                result = issued.check_upload(data, None)
-        else:
-            status = 400
+        result, status = _check_posted(form, None, status)
     return render_template("verification/index.html", form=form, result=result,
                            public=issued.public_view(result["paper"]) if result and result["paper"] else None), status
+
+
+def _check_posted(form, paper, status):
+    """Check an uploaded PDF against what we issued; (result, status), 400 with a field message."""
+    if not form.validate_on_submit():
+        return None, 400
+    data, error = _read_upload(form)
+    if error:
+        form.pdf.errors.append(error)
+        return None, 400
+    return issued.check_upload(data, paper), status
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
@@ -83,15 +86,7 @@ def check(code):
     form = UploadForm()
     result, status = None, 200 if paper is not None else 404
     if request.method == "POST" and paper is not None:
-        if form.validate_on_submit():
-            data, error = _read_upload(form)
-            if error:
-                form.pdf.errors.append(error)
-                status = 400
-            else:
-                result = issued.check_upload(data, paper)
-        else:
-            status = 400
+        result, status = _check_posted(form, paper, status)
     body = render_template("verification/show.html", paper=view, form=form, result=result,
                            code=issued.display(issued.normalise(code))[:40])
     _floor(started)
