@@ -9,6 +9,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from . import form_i18n
+from .desk.formchecks import NIP_HINT, PASSWORD_HINT, nip_or_other_id, valid_nip
 from .models import CHANNELS, CLASSIFICATIONS, URGENCIES
 from .timeutil import utcnow, wib_to_utc
 
@@ -30,9 +31,10 @@ class ReceiveForm(FlaskForm):
     sender_ref_date = DateField("Tanggal surat pengirim", validators=[Optional()],
                                 render_kw={"placeholder": "YYYY-MM-DD"})
     channel = SelectField("Saluran penerimaan", choices=list(CHANNELS.items()), validators=[req()])
-    classification = SelectField("Klasifikasi (sifat naskah)", choices=list(CLASSIFICATIONS.items()),
+    # Nothing preselected: a wrong default (Sangat Rahasia, Kilat) would be saved unnoticed.
+    classification = SelectField("Klasifikasi (sifat naskah)", choices=[("", "— pilih —")] + list(CLASSIFICATIONS.items()),
                                  validators=[req()])
-    urgency = SelectField("Tingkat urgensi", choices=list(URGENCIES.items()), validators=[req()])
+    urgency = SelectField("Tingkat urgensi", choices=[("", "— pilih —")] + list(URGENCIES.items()), validators=[req()])
     received_at = DateTimeLocalField("Waktu diterima (WIB)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                      validators=[InputRequired(message=REQUIRED)])
     cryptogram_file = FileField("Berkas kriptogram")
@@ -138,7 +140,7 @@ class ReturnForm(VersionedForm):
 
 class DeliverForm(VersionedForm):
     recipient_name = StringField("Nama penerima", validators=[req(), maxlen(120)])
-    recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40)])
+    recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40), nip_or_other_id])
     delivered_at = DateTimeLocalField("Waktu diterima penerima (WIB)", format=["%Y-%m-%dT%H:%M"],
                                       validators=[Optional()])
 
@@ -187,12 +189,12 @@ def strong_password(form, field):
         username = current_user.username
     found = problems(field.data or "", username)
     if found:
-        raise ValidationError(found[0])
+        raise ValidationError(" ".join(found))  # every broken rule at once
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Kata sandi saat ini", validators=[req()])
-    new = PasswordField("Kata sandi baru", validators=[req(), maxlen(200), strong_password])
+    new = PasswordField("Kata sandi baru", validators=[req(), maxlen(200), strong_password], description=PASSWORD_HINT)
     confirm = PasswordField("Ulangi kata sandi baru", validators=[req()])
 
     def validate_confirm(self, field):
@@ -203,7 +205,7 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("Nama pengguna", validators=[req(), Length(3, 40, "3 sampai 40 karakter.")])
     full_name = StringField("Nama lengkap", validators=[req(), maxlen(120)])
-    nip = StringField("NIP", validators=[Optional(), maxlen(30)])
+    nip = StringField("NIP", validators=[Optional(), maxlen(30), valid_nip], description=NIP_HINT)
     title = StringField("Jabatan", validators=[Optional(), maxlen(120)])
     role = SelectField("Peran", choices=[], validators=[req()])
 

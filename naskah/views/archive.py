@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..desk.formchecks import valid_nip
 from .. import archive as archive_q
 from ..errors import DomainError
 from ..extensions import db
@@ -19,7 +20,7 @@ NAV = [("archive.index", "Arsip", {"sandiman", "kasi"}, 35)]
 
 class DisposeForm(FlaskForm):
     witness_name = StringField("Nama saksi", validators=[DataRequired("Wajib diisi."), Length(max=120)])
-    witness_nip = StringField("NIP saksi", validators=[DataRequired("Wajib diisi."), Length(max=40)])
+    witness_nip = StringField("NIP saksi", validators=[DataRequired("Wajib diisi."), Length(max=40), valid_nip])
     witness_title = StringField("Jabatan saksi", validators=[Optional(), Length(max=120)])
     method = StringField("Cara pemusnahan", default=archive_q.DEFAULT_METHOD, validators=[Optional(), Length(max=300)])
     passphrase = PasswordField("Frasa sandi sertifikat Kasi", validators=[Optional(), Length(max=200)])

@@ -7,6 +7,7 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from .. import officesettings, settings
+from ..desk.formchecks import NIP_HINT, valid_nip
 from ..errors import DomainError
 from ..extensions import db
 from ..models import CLASSIFICATIONS
@@ -38,7 +39,8 @@ class OfficeSettingsForm(FlaskForm):
     kasi_user_id = SelectField("Kasi penanda tangan (dari pengguna)", coerce=str)
     kasi_title = _text("Jabatan Kasi", 120, True)
     kasi_name = _text("Nama Kasi (jika tidak memilih pengguna)", 120)
-    kasi_nip = _text("NIP Kasi (jika tidak memilih pengguna)", 30)
+    kasi_nip = StringField("NIP Kasi (jika tidak memilih pengguna)", description=NIP_HINT,
+                           validators=[Optional(), Length(max=30, message="Paling banyak 30 karakter."), valid_nip])
     letter_number_format = _text("Format nomor surat", 80, True,
                                  description="Memakai {nomor} dan {tahun}, mis. 000.5.1/{nomor:04d}/Sandi/{tahun}")
     paper = SelectField("Ukuran kertas")

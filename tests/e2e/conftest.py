@@ -86,11 +86,30 @@ def page_factory(browser):
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors
+        console = []
+        page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text} ({page.url})")
+                if msg.type == "error" else None)
+        page.console_errors = console
+        pages.append(page)
         return page
 
+    pages = []
     yield make_page
+    problems = [e for p in pages for e in p.js_errors + p.console_errors]
     for context in contexts:
         context.close()
+    # Any console error (a CSP report, a failed script, a 500 behind htmx) fails the test.
+    assert problems == [], "console errors:\n" + "\n".join(problems)
+
+
+def assert_accessible(page, name, context=None):
+    """axe-core (from axe-playwright-python, no CDN) finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, context=context)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> "
+                       + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
+    assert not bad, f"accessibility violations on {name}:\n{report}"
 
 
 def screenshot(page, name):
