@@ -50,6 +50,9 @@ def create_app(test_config=None):
     from .views import register_blueprints
     register_blueprints(app)
 
+    from . import desk
+    desk.init_app(app)
+
     from .cli import register_cli
     register_cli(app)
 

@@ -1,1 +1,13 @@
 """At the desk (issue 15): what the step panels show, result messages, due-time wording."""
+
+
+def init_app(app):
+    """Blueprint and template globals of the desk area."""
+    from flask_login import current_user
+
+    from .. import documents
+    from . import panels
+    from .views import bp
+    app.register_blueprint(bp)
+    app.jinja_env.globals["desk_panel"] = lambda doc, action: panels.panel(doc, action, current_user)
+    app.jinja_env.globals["documents_can_read"] = lambda doc: documents.can_read_content(doc, current_user)
