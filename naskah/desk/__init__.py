@@ -10,4 +10,6 @@ def init_app(app):
     from .views import bp
     app.register_blueprint(bp)
     app.jinja_env.globals["desk_panel"] = lambda doc, action: panels.panel(doc, action, current_user)
+    from ..templating import is_htmx_partial
+    app.jinja_env.globals["htmx_partial"] = is_htmx_partial
     app.jinja_env.globals["documents_can_read"] = lambda doc: documents.can_read_content(doc, current_user)
