@@ -59,6 +59,11 @@ def _args(filters):
 @roles_required(*READERS)
 @read_only
 def index():
+    return render_index()
+
+
+def render_index(period_error: str | None = None, period: str | None = None, status: int = 200):
+    """The agenda page; a print form's bad period is shown here, next to its field."""
     filters, errors = _parse_filters(request.args)
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 100_000 else 1
@@ -66,7 +71,8 @@ def index():
     rows, total = agenda_q.search(**filters, page=page, per_page=per_page)
     pages = max(1, -(-total // per_page))
     return render_template("agenda/index.html", rows=rows, total=total, page=page, pages=pages,
-                           filters=filters, args=_args(filters), errors=errors)
+                           filters=filters, args=_args(filters), errors=errors,
+                           period_error=period_error, period=period), status
 
 
 @bp.get("/cetak")

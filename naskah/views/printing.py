@@ -104,7 +104,11 @@ def parse_period(value: str):
 @roles_required("sandiman", "kasi", "pejabat")
 def agenda_book(fmt):
     _fmt(fmt)
-    year, month, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
+    try:
+        year, month, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
+    except DomainError as e:  # shown in place on the agenda page, next to the period field
+        from .agenda import render_index
+        return render_index(period_error=e.message, period=request.args.get("periode", "")[:20], status=400)
     date_from = date(year, month or 1, 1)
     date_to = (date(year + (month == 12), month % 12 + 1, 1) if month else date(year + 1, 1, 1)) - timedelta(days=1)
     rows, _ = agenda_search(date_from=date_from, date_to=date_to, page=1, per_page=20000)
