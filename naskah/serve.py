@@ -9,12 +9,22 @@ from . import create_app, scheduler
 from .reqlog import JsonLineFormatter
 
 
+# Libraries that log at INFO for every request that prints or signs (fontTools alone wrote 41
+# lines per signature while subsetting fonts): their warnings and errors still reach the log.
+QUIET_LIBRARIES = ("fontTools", "xhtml2pdf", "svglib", "reportlab", "PIL", "pyhanko", "pyhanko_certvalidator",
+                   "asyncio", "urllib3")
+
+
 def configure_logging():
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLineFormatter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # fontTools also warns for every subset about tables it drops (FFTM...): nothing to act on.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 def main():
