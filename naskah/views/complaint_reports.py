@@ -57,6 +57,7 @@ def index():
         "complaints/report.html", rows=rows, summary=complaint_report.summary_of(rows), start=start, end=end,
         errors=errors, period=_period_label(start, end), ikm=survey.index(start, end),
         months=survey.monthly(start, end), suggestions=survey.suggestions(start, end),
+        profile=survey.profile_counts(start, end),
         elements=survey.ELEMENTS, channels=COMPLAINT_CHANNELS, statuses=COMPLAINT_STATUSES,
         args={"dari": start.isoformat(), "sampai": end.isoformat()})
 

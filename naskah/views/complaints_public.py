@@ -126,7 +126,8 @@ def survey(code):
     form = SurveyForm()
     if form.validate_on_submit():
         try:
-            skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data)
+            skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data,
+                       {k: form[k].data for k in skm.PROFILE_KEYS})
             db.session.commit()
         except DomainError as e:
             db.session.rollback()

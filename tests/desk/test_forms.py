@@ -90,3 +90,36 @@ def test_return_flash_says_it_was_returned(app, client, make):
                     headers={"HX-Request": "true", "HX-Current-URL": "http://x/papan"})
     body = r.get_data(as_text=True)
     assert "Dikembalikan untuk perbaikan: Badan Kesbangpol" in body and "Didekripsi:" not in body
+
+
+def test_survey_asks_the_respondent_profile_and_reports_it(app, client, make):
+    from naskah import survey
+    from naskah.models.survey import SurveyResponse
+    with app.app_context():
+        code = survey.issue_code("layanan", "0001/2026")
+        db.session.commit()
+    page = client.get(f"/survei/{code}").get_data(as_text=True)
+    for label in ("Umur (tahun)", "Jenis kelamin", "Pendidikan terakhir", "Pekerjaan utama"):
+        assert label in page
+    answers = {f"u{i}": "3" for i in range(1, 10)}
+    missing = client.post(f"/survei/{code}", data=answers)
+    body = missing.get_data(as_text=True)
+    assert missing.status_code == 400 and body.count('class="field-error"') >= 4   # all four at once
+    r = client.post(f"/survei/{code}", data=answers | {"age": "41", "sex": "L", "education": "sma",
+                                                     "occupation": "pns"})
+    assert r.status_code == 200
+    with app.app_context():
+        row = db.session.scalar(db.select(SurveyResponse))
+        assert (row.age, row.sex, row.education, row.occupation) == (41, "L", "sma", "pns")
+        today = row.submitted_on
+        counts = survey.profile_counts(today, today)
+    assert counts["Umur"]["35\u201344 tahun"] == 1 and counts["Jenis kelamin"]["Laki-laki"] == 1
+    assert counts["Pendidikan"]["SMA"] == 1 and counts["Pekerjaan"]["PNS"] == 1
+    login(client, make.user("kasi"))
+    report = client.get("/laporan-pengaduan/").get_data(as_text=True)
+    assert "Profil responden" in report and "Indeks per unsur dan per bulan" in report
+
+
+def test_survey_hint_says_where_the_code_really_is(client):
+    body = client.get("/survei").get_data(as_text=True)
+    assert "tanda terima naskah" not in body and "kode akses" in body and "bukti pengaduan" in body
