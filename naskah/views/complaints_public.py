@@ -3,7 +3,7 @@
 Every public POST and every code lookup is rate-limited per client. Wrong ticket/code pairs all
 get the same page, the same status code and the same work (one lookup, one HMAC).
 """
-from flask import (Blueprint, abort, current_app, flash, redirect, render_template, request, session,
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
 
 from .. import accesscodes, complaints, survey as skm
@@ -15,9 +15,11 @@ from ..models.survey import ELEMENT_KEYS
 from ..ratelimit import client_key, limiter
 from .complaints import show_problems
 from ..security import public
+from ..timeutil import utcnow
 
 bp = Blueprint("complaints_public", __name__)
 PUBLIC_MAX_BYTES = 32 * 1024
+SLIP_SECONDS = 30 * 60
 LIMITS = {  # (attempts, window in seconds) per client; override with app.config[key]
     "COMPLAINT_FORM_LIMIT": (10, 3600),
     "COMPLAINT_STATUS_LIMIT": (10, 600),
@@ -69,7 +71,29 @@ def sent():
     if not data:
         flash("Nomor tiket dan kode akses hanya ditampilkan sekali, sesaat setelah pengaduan dikirim.", "info")
         return redirect(url_for(".status"))
+    # The printable slip (PDF) may be fetched for a short while from this session only: the code
+    # never travels in a URL.
+    session["public_slip"] = {**data, "until": utcnow().timestamp() + SLIP_SECONDS}
     return render_template("complaints/public_sent.html", ticket=data["ticket"], code=data["code"])
+
+
+@bp.get("/pengaduan/terkirim/bukti.pdf")
+@public
+def sent_slip():
+    """The citizen's bukti pengaduan (ticket and access code) as a printable PDF."""
+    from ..printing.render import render_pdf
+    from .complaints import slip_context
+    data = session.get("public_slip")
+    c = complaints.lookup(data["ticket"], data["code"]) if data and data.get("until", 0) > utcnow().timestamp() else None
+    if c is None:
+        session.pop("public_slip", None)
+        flash("Bukti pengaduan hanya dapat diunduh sesaat setelah pengaduan dikirim. "
+              "Nomor tiket dan kode akses tetap dapat dipakai di halaman status.", "info")
+        return redirect(url_for(".status"))
+    pdf = render_pdf("complaint_slip.html", slip_context(c, data["code"]), paper="A6")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bukti-{c.ticket}.pdf"',
+                             "Cache-Control": "no-store"})
 
 
 @bp.route("/pengaduan/status", methods=["GET", "POST"])
