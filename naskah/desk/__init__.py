@@ -12,4 +12,14 @@ def init_app(app):
     app.jinja_env.globals["desk_panel"] = lambda doc, action: panels.panel(doc, action, current_user)
     from ..templating import is_htmx_partial
     app.jinja_env.globals["htmx_partial"] = is_htmx_partial
+    from .. import settings, svglogo
+    app.jinja_env.globals["logo_uri"] = svglogo.data_uri
+
+    @app.context_processor
+    def office_identity():
+        """A callable: the public pages' header (government, office, logo) costs nothing elsewhere."""
+        return {"office_identity": lambda: {"government": settings.get("office_government"),
+                                            "name": settings.get("office_name"),
+                                            "logo": svglogo.data_uri(settings.get("office_logo"))}}
+
     app.jinja_env.globals["documents_can_read"] = lambda doc: documents.can_read_content(doc, current_user)

@@ -83,12 +83,12 @@ def register_csv():
 @bp.get("/register.pdf")
 @roles_required(*READERS)
 def register_pdf():
+    from .. import letters
     from ..printing.render import render_pdf
     start, end, _ = parse_period(request.args)
     rows = complaint_report.register(start, end)
     context = {
-        "office": {"name": f"{settings.get('office_government')} / {settings.get('office_name')}",
-                   "city": settings.get("office_city")},
+        "office": letters.office(),   # one letterhead for every paper
         "period": _period_label(start, end), "printed_at": utcnow(), "rows": rows,
         "summary": complaint_report.summary_of(rows), "channels": COMPLAINT_CHANNELS,
         "statuses": COMPLAINT_STATUSES, "ikm": survey.index(start, end),

@@ -4,7 +4,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import complaints, settings, sla
+from .. import complaints, letters, settings, sla
 from ..complaint_forms import ACTION_FORMS, QuickComplaintForm
 from ..errors import Conflict, DomainError
 from ..extensions import db
@@ -214,9 +214,7 @@ def public_url(endpoint: str, **values) -> str:
 def slip_context(c: Complaint, code: str) -> dict:
     officer = c.handler or c.created_by
     return {
-        "office": {"name": f"{settings.get('office_government')} / {settings.get('office_name')}",
-                   "phone": settings.get("office_phone"), "website": settings.get("office_website"),
-                   "city": settings.get("office_city")},
+        "office": letters.office(),   # one letterhead for every paper
         "ticket": c.ticket, "access_code": code, "created_at": c.created_at,
         "status_url": public_url("complaints_public.status", tiket=c.ticket),
         "survey_url": public_url("complaints_public.survey", code=code),

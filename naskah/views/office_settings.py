@@ -32,7 +32,7 @@ class OfficeSettingsForm(FlaskForm):
     office_email = _text("Pos-el", 120)
     office_website = _text("Laman", 120)
     office_city = _text("Kota (tempat surat)", 60, True)
-    office_logo = FileField("Logo (PNG/JPEG, maks. 512 KB)")
+    office_logo = FileField("Logo (PNG/JPEG/SVG, maks. 512 KB)")
     remove_logo = BooleanField("Hapus logo")
     office_stamp = FileField("Cap stempel (PNG/JPEG, latar transparan dianjurkan)")
     remove_stamp = BooleanField("Hapus cap stempel")
