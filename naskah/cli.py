@@ -14,6 +14,8 @@ audit_cli = AppGroup("audit", help="Jejak audit.")
 
 
 def register_cli(app):
+    from .cli_i18n import install
+    install()  # click's own words (Penggunaan, Opsi, errors) in Indonesian
     app.cli.add_command(init_command)
     app.cli.add_command(user_cli)
     app.cli.add_command(audit_cli)
@@ -21,12 +23,22 @@ def register_cli(app):
     app.cli.add_command(demo_command)
     from .commands import register_all
     register_all(app)
+    _indonesian_metavars(app.cli)
+
+
+def _indonesian_metavars(group):
+    """'[OPSI]' and 'PERINTAH [ARGUMEN]...' in every usage line (click's defaults are attributes)."""
+    for command in group.commands.values():
+        command.options_metavar = "[OPSI]"
+        if isinstance(command, click.Group):
+            command.subcommand_metavar = "PERINTAH [ARGUMEN]..."
+            _indonesian_metavars(command)
 
 
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create or upgrade the database and the first admin (printing a one-time password)."""
+    """Buat atau perbarui basis data dan akun administrator pertama (mencetak kata sandi sekali pakai)."""
     from flask_migrate import upgrade
     upgrade()
     from . import users
@@ -58,7 +70,7 @@ def _read_password(prompt_twice=True) -> str:
 @click.option("--nip", default=None)
 @click.option("--title", default=None, help="Jabatan.")
 def user_create(username, role, full_name, nip, title):
-    """Create a user; the password is prompted, or read from stdin when piped."""
+    """Buat pengguna; kata sandi ditanyakan, atau dibaca dari stdin bila disalurkan."""
     from . import users
     from .passwords import problems as password_problems
     password = _read_password()
@@ -78,13 +90,14 @@ def user_create(username, role, full_name, nip, title):
 
 @user_cli.command("list")
 def user_list():
+    """Daftar pengguna: nama pengguna, peran, status, nama lengkap."""
     for u in db.session.scalars(db.select(User).order_by(User.username)):
         click.echo(f"{u.username:20} {u.role:10} {'aktif' if u.active else 'nonaktif':9} {u.full_name}")
 
 
 @audit_cli.command("verify")
 def audit_verify():
-    """Print OK, or the first broken event, and exit non-zero when the chain is broken."""
+    """Cetak OK, atau kejadian pertama yang rusak (kode keluar bukan nol bila rantai rusak)."""
     ok, event, checked = audit_mod.verify()
     if ok:
         click.echo(f"OK: {checked} kejadian, rantai hash utuh.")

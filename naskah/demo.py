@@ -51,7 +51,7 @@ def _demo_identity():
 @click.option("--count", default=30, show_default=True, help="Jumlah kriptogram.")
 @click.option("--seed", default=7, show_default=True)
 def demo_command(password, count, seed):
-    """Load demo data so a newcomer sees a living board."""
+    """Muat data contoh agar pengguna baru melihat papan yang hidup."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security  # nosec B311
     password = password or users.one_time_password()
     for username, role, name, nip in DEMO_USERS:
