@@ -50,10 +50,21 @@
     if (target) { target.focus(); }
   }
 
+  // A reveal (the text pane's own form) puts focus on the text it brought, not back on a field.
+  var focusText = false;
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail.elt;
+    focusText = !!(elt && elt.closest && elt.closest(".panel-text"));
+  });
+
   document.addEventListener("htmx:afterSettle", function () {
     var card = editingCard();
     setBackgroundInert(!!card);
-    if (card) {
+    var text = card && focusText && card.querySelector(".panel-text");
+    focusText = false;
+    if (text) {
+      text.focus();
+    } else if (card) {
       if (!card.contains(document.activeElement)) {
         var invalid = card.querySelector("[aria-invalid=true]");
         var first = invalid || card.querySelector("input:not([type=hidden]), select, textarea, button");

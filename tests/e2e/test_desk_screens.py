@@ -37,6 +37,7 @@ def test_decrypt_panel_reveals_the_text_beside_the_fields(live_server, page_fact
     panel.locator(".disposition", has_text="Segera, untuk rapat koordinasi pukul 10.00.").wait_for()
     panel.get_by_role("button", name="Buka dengan kunci kantor").click()
     panel.locator("pre.plaintext", has_text="Rapat koordinasi pengamanan informasi").wait_for()
+    page.wait_for_function("() => document.activeElement.classList.contains('panel-text')")  # focus on the text
     # The text stands beside the copy-letter fields.
     text_box = panel.locator(".panel-text").bounding_box()
     field_box = panel.get_by_label("Perihal").bounding_box()

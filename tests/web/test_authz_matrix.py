@@ -85,6 +85,7 @@ EXPECTED = {
     "complaints.ticket": allow("pejabat", "petugas"),
     "complaints_public.complaint_form": PUBLIC,
     "complaints_public.sent": PUBLIC,
+    "complaints_public.sent_slip": PUBLIC,       # served only to the session that sent the complaint
     "complaints_public.status": PUBLIC,
     "complaints_public.survey": PUBLIC,
     "complaints_public.survey_start": PUBLIC,
@@ -97,6 +98,8 @@ EXPECTED = {
     "keys.generate": allow("admin", "kasi"),
     "keys.import_cert": allow("admin", "kasi"),
     "keys.import_fernet": allow("admin", "kasi"),
+    "desk.disposition_sheet": allow("kasi", "sandiman"),
+    "desk.reveal": allow("kasi", "sandiman"),
     "keys.import_p12": allow("admin", "kasi"),
     "keys.index": allow("admin", "kasi"),
     "keys.retire": allow("admin", "kasi"),
