@@ -43,6 +43,8 @@ def copy_to(url: str, *, echo=print) -> dict:
     if revision is not None and revision != _head_revision():
         raise BackupError("Skema sumber belum terbaru: jalankan `flask --app app db upgrade` dahulu.")
 
+    # Imported here: the factory imports every area, this one included, so a top-level import
+    # would be a cycle through naskah/__init__.py.
     from naskah import create_app
     target_app = create_app({
         "SQLALCHEMY_DATABASE_URI": target_url, "INSTANCE_PATH": current_app.instance_path,
