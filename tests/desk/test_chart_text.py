@@ -2,8 +2,8 @@
 import re
 from datetime import timedelta
 
-from naskah import charts, reports
-from naskah.timeutil import wib_today
+from naskah.core.timeutil import wib_today
+from naskah.sla import charts, reports
 
 
 def test_future_days_are_not_plotted_and_the_text_lists_each_day(ctx):

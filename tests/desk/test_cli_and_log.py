@@ -1,10 +1,10 @@
 """The server log carries no per-request library noise; the command line speaks Indonesian (item 15)."""
 import io
-import re
 import logging
 import os
+import re
 
-from naskah import serve
+from naskah.operations import serve
 from naskah.printing.render import FONTS_DIR
 
 

@@ -3,8 +3,8 @@ from datetime import datetime
 
 import pytest
 
-from naskah import duetime
-from naskah.officecalendar import WIB, OfficeCalendar, WorkWeek
+from naskah.sla import duetime
+from naskah.sla.calendar import WIB, OfficeCalendar, WorkWeek
 
 CAL = OfficeCalendar(WorkWeek.default(), use_national_holidays=False)
 

@@ -15,7 +15,7 @@ def test_invalid_verification_code_stays_on_the_verification_page(client, url):
 
 def test_bad_agenda_print_period_is_shown_next_to_its_field(client, make):
     login(client, make.user("sandiman"))
-    r = client.get("/cetak/agenda.pdf?periode=2026-13")
+    r = client.get("/cetak/agenda.pdf?periode=2026-13", follow_redirects=True)
     body = r.get_data(as_text=True)
     assert r.status_code == 400 and r.mimetype == "text/html"
     assert "Buku agenda kriptogram masuk" in body

@@ -4,11 +4,11 @@ from datetime import timedelta
 
 import pytest
 
-from naskah.desk.formchecks import nip_problem
-from naskah.desk.messages import RESULTS
+from naskah.auth.formchecks import nip_problem
+from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document
-from naskah.timeutil import to_wib, utcnow
+from naskah.workflow.desk.messages import RESULTS
 from tests.factories import PASSWORD, login
 
 
@@ -93,7 +93,7 @@ def test_return_flash_says_it_was_returned(app, client, make):
 
 
 def test_survey_asks_the_respondent_profile_and_reports_it(app, client, make):
-    from naskah import survey
+    from naskah.complaints import survey
     from naskah.models.survey import SurveyResponse
     with app.app_context():
         code = survey.issue_code("layanan", "0001/2026")

@@ -5,11 +5,12 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from naskah import officesettings, settings
+from naskah.core import settings
 from naskah.extensions import db
+from naskah.paper import office as officesettings
 from tests import paperkit as kit
 from tests.factories import login
-from tests.web.test_office_settings_page import _form
+from tests.paper.test_office_settings_page import _form
 
 SVG = (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="120" viewBox="0 0 100 120">'
        b'<path d="M50 5 L95 25 L90 80 Q50 118 10 80 L5 25 Z" fill="#1f5aa6"/><circle cx="50" cy="55" r="22" fill="#f0b400"/></svg>')
@@ -34,7 +35,7 @@ def test_svg_logo_is_accepted_and_shown(app, client, make):
     SVG.replace(b"<circle", b'<foreignObject width="9" height="9"></foreignObject><circle'),
 ])
 def test_unsafe_svg_is_refused(app, bad):
-    from naskah.errors import DomainError
+    from naskah.core.errors import DomainError
     with app.app_context(), pytest.raises(DomainError):
         officesettings.check_image(bad, "office_logo")
 

@@ -45,8 +45,8 @@ def test_decrypt_panel_shows_disposition_and_reveals_the_text_on_post(app, clien
     cert = ch.office_identity(app, name="kantor-2026")
     doc_id = make.document(step=3, sandiman=sandiman, kasi=kasi, cryptogram=ch.sealed(cert))
     with app.app_context():
-        from naskah import workflow
         from naskah.models import Document, User
+        from naskah.workflow import engine as workflow
         workflow.apply(db.session.get(Document, doc_id), "assign", db.session.get(User, kasi.id),
                        {"assignee_id": sandiman.id, "note": "Segera, untuk rapat pukul 10."})
         db.session.commit()

@@ -2,13 +2,15 @@
 public pages (issue 15, items 1-7, 12, 13, 16). Screenshots at 1366x768."""
 import re
 
-from naskah import officesettings, settings, workflow
+from naskah.core import settings
 from naskah.extensions import db
 from naskah.models import Document, User
+from naskah.paper import office as officesettings
+from naskah.workflow import engine as workflow
 from tests import crypto_helpers as ch
+from tests.desk.test_letterhead import SVG
 from tests.e2e.conftest import assert_accessible, screenshot, sign_in
 from tests.factories import PASSWORD, Factories
-from tests.desk.test_letterhead import SVG
 
 
 def test_decrypt_panel_reveals_the_text_beside_the_fields(live_server, page_factory):
