@@ -15,6 +15,7 @@ from naskah.core import settings
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Role, User
+from naskah.paper import svglogo
 
 SETTINGS_DEFAULTS = {
     "office_email": "",
@@ -42,7 +43,6 @@ def check_image(data: bytes, field: str) -> dict:
     from PIL import Image, UnidentifiedImageError
     if len(data) > IMAGE_MAX_BYTES:
         raise DomainError(f"Gambar melebihi batas {IMAGE_MAX_BYTES // 1024} KB.", field=field)
-    from . import svglogo
     if field == "office_logo" and svglogo.looks_like_svg(data):
         return svglogo.check_svg(data, field)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):

@@ -10,6 +10,7 @@ from naskah.extensions import db
 from naskah.models import URGENCY_ORDER, AuditHead, Document
 from naskah.sla import due as sla_module
 from naskah.sla.calendar_settings import wip_limits
+from naskah.workflow.desk.waiting import waiting_condition
 from naskah.workflow.engine import Step
 
 ARCHIVE_WINDOW = timedelta(days=7)
@@ -89,7 +90,6 @@ def _query(filters: Filters, user, steps=None):
         stmt = stmt.where(or_(Document.assigned_to_id == user.id, Document.delivery_assignee_id == user.id,
                               Document.created_by_id == user.id))
     if filters.waiting:
-        from naskah.workflow.desk.waiting import waiting_condition
         stmt = stmt.where(waiting_condition(user))
     if filters.classification:
         stmt = stmt.where(Document.classification == filters.classification)

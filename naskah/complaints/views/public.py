@@ -10,12 +10,14 @@ from naskah.complaints import accesscodes
 from naskah.complaints import flow as complaints
 from naskah.complaints import survey as skm
 from naskah.complaints.forms import PublicComplaintForm, StatusForm, SurveyForm
+from naskah.complaints.views.desk import slip_context
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models.survey import ELEMENT_KEYS
+from naskah.printing.render import render_pdf
 
 bp = Blueprint("complaints_public", __name__)
 PUBLIC_MAX_BYTES = 32 * 1024
@@ -85,8 +87,6 @@ def sent():
 @public
 def sent_slip():
     """The citizen's bukti pengaduan (ticket and access code) as a printable PDF."""
-    from naskah.complaints.views.desk import slip_context
-    from naskah.printing.render import render_pdf
     data = session.get("public_slip")
     c = complaints.lookup(data["ticket"], data["code"]) if data and data.get("until", 0) > utcnow().timestamp() else None
     if c is None:

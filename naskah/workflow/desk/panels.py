@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from naskah.audit import chain as audit
 from naskah.crypto.cms import DecryptionError
 from naskah.decryption.decrypt import DecryptFailed, decrypt_bytes
+from naskah.decryption.identities import has_decryption_keys
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document, Role, User
 from naskah.paper import letters
@@ -67,7 +68,6 @@ def assigned_by(doc: Document) -> str | None:
 
 def panel(doc: Document, action: str, user: User) -> dict:
     """The context the panel template needs for `action` (cheap: nothing secret is read here)."""
-    from naskah.decryption.identities import has_decryption_keys
     out = {"reveal": action in REVEAL_ACTIONS and documents.can_read_content(doc, user)
            and (has_decryption_keys() if action == "decrypt" else doc.plaintext_blob_id is not None),
            "drafts": action in DRAFT_ACTIONS and doc.letters_blob_id is not None,

@@ -1,17 +1,19 @@
 """Desk views: the recorded reveal of a panel's text, the lembar disposisi."""
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, url_for
 from flask_login import current_user
 
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
+from naskah.core import settings
 from naskah.core.errors import DomainError
 from naskah.core.templating import is_htmx_partial
 from naskah.extensions import db
-from naskah.paper import letters
+from naskah.paper import letters, svglogo
 from naskah.paper.printview import html_response, pdf_response
 from naskah.workflow import documents
 from naskah.workflow import engine as workflow
 from naskah.workflow.desk import panels
+from naskah.workflow.views.documents import build_form, card_context
 
 bp = Blueprint("desk", __name__)
 
@@ -34,7 +36,6 @@ def reveal(doc_id, action):
         ctx["reveal_error"] = e.message
     if is_htmx_partial():
         return render_template("desk/_reveal.html", **ctx)
-    from naskah.workflow.views.documents import build_form, card_context
     return render_template("documents/action.html", **card_context(doc, form=build_form(action, doc), **ctx))
 
 
@@ -42,7 +43,6 @@ def reveal(doc_id, action):
 @roles_required("sandiman", "kasi")
 def disposition_sheet(doc_id, fmt):
     """The lembar disposisi: the Kasi's instruction on paper; no classified content on it."""
-    from flask import url_for
     doc = documents.get_document(doc_id, current_user)
     if fmt not in ("pdf", "html"):
         raise DomainError("Format cetak tidak dikenal.")
@@ -58,3 +58,18 @@ def disposition_sheet(doc_id, fmt):
         return pdf_response(out, f"disposisi-{slug}")
     return html_response(out, url_for("documents.show", doc_id=doc.id),
                          url_for(".disposition_sheet", doc_id=doc.id, fmt="pdf"))
+
+
+def init_app(app):
+    """The desk's template globals (its blueprint is in the workflow area's BLUEPRINTS)."""
+    app.jinja_env.globals.update(
+        desk_panel=lambda doc, action: panels.panel(doc, action, current_user),
+        htmx_partial=is_htmx_partial, logo_uri=svglogo.data_uri,
+        documents_can_read=lambda doc: documents.can_read_content(doc, current_user))
+
+    @app.context_processor
+    def office_identity():
+        """A callable: the public pages' header (government, office, logo) costs nothing elsewhere."""
+        return {"office_identity": lambda: {"government": settings.get("office_government"),
+                                            "name": settings.get("office_name"),
+                                            "logo": svglogo.data_uri(settings.get("office_logo"))}}
