@@ -8,8 +8,10 @@ turns all of them into the one "failed" outcome. Only properties of the message 
 depend on any secret (an algorithm we do not implement, an absurd iteration count) raise
 DecryptionError(UNSUPPORTED).
 
-The primitives are cryptography's (ECDH, X9.63 KDF, aes_key_wrap, PBKDF2, AES-CBC); the
-RFC 3211 wrap is written here because no maintained library offers it (it is two CBC passes).
+The primitives are cryptography's (ECDH, X9.63 KDF, aes_key_wrap, PBKDF2, AES/3DES-CBC); the
+RFC 3211 password wrap and the RFC 3217 Triple-DES wrap (what `openssl cms -encrypt` uses for
+key agreement when the content is 3DES, its default) are written here because no maintained
+library offers them (each is two CBC passes).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from asn1crypto import algos as aalgos
 from asn1crypto import cms as acms
 from asn1crypto import core as acore
 from asn1crypto import keys as akeys
+from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
@@ -42,17 +45,23 @@ KARI_SCHEMES = {
 }
 _STD_DH_OID = {"sha1": "1.3.133.16.840.63.0.2", "sha224": "1.3.132.1.11.0", "sha256": "1.3.132.1.11.1",
                "sha384": "1.3.132.1.11.2", "sha512": "1.3.132.1.11.3"}
+DES3_WRAP = "tripledes_wrap"
+_DES3_WRAP_OID = "1.2.840.113549.1.9.16.3.6"   # id-alg-CMS3DESwrap (RFC 3217)
 WRAPS = {"aes128_wrap": 16, "aes192_wrap": 24, "aes256_wrap": 32,
-         "aes128_wrap_pad": 16, "aes192_wrap_pad": 24, "aes256_wrap_pad": 32}
+         "aes128_wrap_pad": 16, "aes192_wrap_pad": 24, "aes256_wrap_pad": 32, DES3_WRAP: 24}
 _WRAP_FOR_LEN = {16: "aes128_wrap", 24: "aes192_wrap", 32: "aes256_wrap"}
 PWRI_KEK_OID = "1.2.840.113549.1.9.16.3.9"
-PWRI_CIPHERS = {"aes128_cbc": 16, "aes192_cbc": 24, "aes256_cbc": 32}
+# RFC 3211 KEK ciphers: name -> (key length, cipher, block size); 3DES is openssl's default.
+PWRI_CIPHERS = {"aes128_cbc": (16, algorithms.AES, 16), "aes192_cbc": (24, algorithms.AES, 16),
+                "aes256_cbc": (32, algorithms.AES, 16), "tripledes_3key": (24, TripleDES, 8)}
 MAX_PBKDF2_ITERATIONS = 1_000_000   # the count is chosen by the sender: bound the work it can ask for
 CURVES = {"secp256r1": ec.SECP256R1, "secp384r1": ec.SECP384R1, "secp521r1": ec.SECP521R1}
 CURVE_HASH = {"secp256r1": "sha256", "secp384r1": "sha384", "secp521r1": "sha512"}
 
 
 def _name(alg) -> str:
+    if alg["algorithm"].dotted == _DES3_WRAP_OID:
+        return DES3_WRAP
     return alg["algorithm"].native or alg["algorithm"].dotted
 
 
@@ -61,6 +70,8 @@ def _unwrap(wrap: str, kek: bytes, wrapped: bytes) -> bytes | None:
     if len(kek) != WRAPS[wrap]:
         return None
     try:
+        if wrap == DES3_WRAP:
+            return des3_unwrap(kek, wrapped)
         if wrap.endswith("_pad"):
             return aes_key_unwrap_with_padding(kek, wrapped)
         return aes_key_unwrap(kek, wrapped)
@@ -209,11 +220,11 @@ def pwri_params(pwri) -> tuple[str, bytes, int, int | None, str, bytes]:
 def pwri_unwrap(pwri, password: bytes) -> tuple[str, bytes | None]:
     prf, salt, iterations, key_length, cipher, iv = pwri_params(pwri)
     transport = f"pwri_pbkdf2_{prf}_{cipher}"
-    kek_len = PWRI_CIPHERS[cipher]
+    kek_len, algorithm, block = PWRI_CIPHERS[cipher]
     if key_length is not None and key_length != kek_len:
         return transport, None
     kek = PBKDF2HMAC(HASHES[prf](), kek_len, salt, iterations).derive(password)
-    return transport, rfc3211_unwrap(kek, iv, pwri["encrypted_key"].native)
+    return transport, rfc3211_unwrap(kek, iv, pwri["encrypted_key"].native, algorithm, block)
 
 
 def pwri_for(password: bytes, cek: bytes, iterations: int = 600_000) -> acms.RecipientInfo:
@@ -231,8 +242,8 @@ def pwri_for(password: bytes, cek: bytes, iterations: int = 600_000) -> acms.Rec
         "encrypted_key": rfc3211_wrap(kek, iv, cek)})})
 
 
-def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool) -> bytes:
-    c = Cipher(algorithms.AES(key), modes.CBC(iv))
+def _cbc(key: bytes, iv: bytes, data: bytes, decrypt: bool, algorithm=algorithms.AES) -> bytes:
+    c = Cipher(algorithm(key), modes.CBC(iv))
     op = c.decryptor() if decrypt else c.encryptor()
     return op.update(data) + op.finalize()
 
@@ -247,16 +258,43 @@ def rfc3211_wrap(kek: bytes, iv: bytes, cek: bytes) -> bytes:
     return _cbc(kek, first[-b:], first, decrypt=False)
 
 
-def rfc3211_unwrap(kek: bytes, iv: bytes, wrapped: bytes) -> bytes | None:
+def rfc3211_unwrap(kek: bytes, iv: bytes, wrapped: bytes, algorithm=algorithms.AES, b: int = 16) -> bytes | None:
     """RFC 3211 2.3.2; None for every failure (length, check bytes), one outcome."""
-    b = 16
     if len(iv) != b or len(wrapped) < 2 * b or len(wrapped) % b:
         return None
     # The n'th block's IV is block n-1; the decrypted n'th block is the IV of blocks 1..n-1.
-    last = _cbc(kek, wrapped[-2 * b:-b], wrapped[-b:], decrypt=True)
-    inner = _cbc(kek, last, wrapped[:-b], decrypt=True) + last
-    plain = _cbc(kek, iv, inner, decrypt=True)
+    last = _cbc(kek, wrapped[-2 * b:-b], wrapped[-b:], decrypt=True, algorithm=algorithm)
+    inner = _cbc(kek, last, wrapped[:-b], decrypt=True, algorithm=algorithm) + last
+    plain = _cbc(kek, iv, inner, decrypt=True, algorithm=algorithm)
     n = plain[0]
     check = bytes(x ^ 0xFF for x in plain[4:7])
     ok = hmac.compare_digest(plain[1:4], check) and 3 <= n <= len(plain) - 4
     return plain[4:4 + n] if ok else None
+
+
+# ------------------------------------------------------------------ Triple-DES key wrap (RFC 3217)
+
+_DES3_WRAP_IV = bytes.fromhex("4adda22c79e82105")
+
+
+def _sha1_icv(cek: bytes) -> bytes:
+    h = hashes.Hash(hashes.SHA1())  # noqa: S303 - RFC 3217 defines the check value as SHA-1  # nosec B303
+    h.update(cek)
+    return h.finalize()[:8]
+
+
+def des3_unwrap(kek: bytes, wrapped: bytes) -> bytes | None:
+    """RFC 3217 3.2: None for every failure (length, check value)."""
+    if len(wrapped) != 40:
+        return None
+    temp2 = _cbc(kek, _DES3_WRAP_IV, wrapped, decrypt=True, algorithm=TripleDES)[::-1]
+    cek_icv = _cbc(kek, temp2[:8], temp2[8:], decrypt=True, algorithm=TripleDES)
+    cek, icv = cek_icv[:24], cek_icv[24:]
+    return cek if hmac.compare_digest(_sha1_icv(cek), icv) else None
+
+
+def des3_wrap(kek: bytes, cek: bytes) -> bytes:
+    """RFC 3217 3.1 (used by the tests to check the unwrap against the standard's construction)."""
+    iv = os.urandom(8)
+    temp1 = _cbc(kek, iv, cek + _sha1_icv(cek), decrypt=False, algorithm=TripleDES)
+    return _cbc(kek, _DES3_WRAP_IV, (iv + temp1)[::-1], decrypt=False, algorithm=TripleDES)

@@ -22,7 +22,7 @@ IDENTITY_SOURCES = {
 SHARED_KINDS = {
     "fernet": "Fernet",
     "kek": "KEK (CMS)",
-    "password": "Kata sandi (CMS)",
+    "password": "Kata sandi (CMS)",  # nosec B105 - a label, not a password
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
+from naskah.crypto import _recipients
 from naskah.crypto.cms import DecryptionError, Identity, SymmetricKey, decrypt
 from naskah.crypto.errors import FAILED, NO_KEY
 from naskah.crypto.seal import seal
@@ -120,6 +121,28 @@ def test_ecdh_content_ciphers_pick_the_wrap(pki, tmp_path, cipher, wrap):
     assert res.plaintext == TEXT and res.key_transport == f"ecdh_sha256kdf_{wrap}"
 
 
+@pytest.mark.parametrize("curve", CURVES)
+def test_ecdh_openssl_defaults_3des_content_and_wrap(pki, tmp_path, curve):
+    """No cipher option: openssl encrypts with 3DES and wraps with the RFC 3217 3DES key wrap."""
+    party = pki[f"kantor-{curve}"]
+    der = encrypt(tmp_path, TEXT, "-recip", party.cert_path)
+    res = decrypt(der, [party.identity])
+    assert res.plaintext == TEXT
+    assert (res.content_encryption, res.key_transport) == ("des_ede3_cbc", "ecdh_sha1kdf_tripledes_wrap")
+
+
+def test_3des_key_wrap_round_trip_and_tamper():
+    kek, cek = os.urandom(24), os.urandom(24)
+    wrapped = _recipients.des3_wrap(kek, cek)
+    assert _recipients.des3_unwrap(kek, wrapped) == cek
+    for i in (0, 20, 39):
+        bad = bytearray(wrapped)
+        bad[i] ^= 1
+        assert _recipients.des3_unwrap(kek, bytes(bad)) is None
+    assert _recipients.des3_unwrap(os.urandom(24), wrapped) is None
+    assert _recipients.des3_unwrap(kek, wrapped[:32]) is None
+
+
 def test_ecdh_cofactor_mode_and_key_identifier(pki, tmp_path):
     party = pki["kantor-P-384"]
     der = encrypt(tmp_path, TEXT, "-aes256", "-keyid", "-recip", party.cert_path,
@@ -168,6 +191,18 @@ def test_kek_each_size(tmp_path, bits, cipher):
     res = decrypt(der, [], others + [kek_key(bits)])
     assert res.plaintext == pt
     assert (res.key_name, res.key_transport) == (f"kek-{bits}", f"kek_aes{bits}_wrap")
+
+
+@pytest.mark.parametrize("bits", sorted(KEKS))
+def test_kek_with_openssl_default_3des_content(tmp_path, bits):
+    der = encrypt(tmp_path, TEXT, "-secretkey", KEKS[bits].hex(), "-secretkeyid", KEK_ID.hex())
+    res = decrypt(der, [], [kek_key(bits)])
+    assert (res.plaintext, res.content_encryption) == (TEXT, "des_ede3_cbc")
+
+
+def test_password_with_openssl_default_3des_content(tmp_path):
+    der = encrypt(tmp_path, TEXT, "-pwri_password", PASSWORD)
+    assert decrypt(der, [], [password_key()]).plaintext == TEXT
 
 
 def test_kek_wrong_id_has_no_key(tmp_path):
