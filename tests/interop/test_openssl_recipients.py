@@ -354,3 +354,31 @@ def test_seal_signed_with_ecdsa_verifies_with_openssl(pki, tmp_path):
                 "-CAfile", signer.cert_path, "-purpose", "any") == TEXT
     res = decrypt(out, [office.identity], trusted_signers=[signer.cert])
     assert (res.signature, res.plaintext) == ("verified", TEXT)
+
+
+# ------------------------------------------------------------------ variants openssl does not make
+
+def _first_recipient(der: bytes):
+    from asn1crypto import cms as acms
+    ci = acms.ContentInfo.load(der)
+    return ci, ci["content"]["recipient_infos"][0].chosen
+
+
+def test_kek_with_padded_key_wrap_rfc5649():
+    from cryptography.hazmat.primitives.keywrap import aes_key_unwrap, aes_key_wrap_with_padding
+    out = seal(TEXT, keks=[(KEK_ID, KEKS[256])])
+    ci, kekri = _first_recipient(out)
+    cek = aes_key_unwrap(KEKS[256], kekri["encrypted_key"].native)
+    kekri["key_encryption_algorithm"] = {"algorithm": "aes256_wrap_pad"}
+    kekri["encrypted_key"] = aes_key_wrap_with_padding(KEKS[256], cek)
+    res = decrypt(ci.dump(force=True), [], [kek_key(256)])
+    assert (res.plaintext, res.key_transport) == (TEXT, "kek_aes256_wrap_pad")
+
+
+def test_password_iteration_count_is_bounded():
+    out = seal(TEXT, passwords=[PASSWORD.encode()], pbkdf2_iterations=1000)
+    assert decrypt(out, [], [password_key()]).plaintext == TEXT
+    ci, pwri = _first_recipient(out)
+    pwri["key_derivation_algorithm"]["parameters"]["iteration_count"] = 1_000_001
+    err = expect_error("unsupported", ci.dump(force=True), [], [password_key()])
+    assert "1000001 iterasi" in err.message
