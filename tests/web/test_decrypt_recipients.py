@@ -214,7 +214,22 @@ def test_ec_csr_for_a_ca(app, runner, tmp_path):
     out = tmp_path / "ec.csr"
     r = runner.invoke(args=["keys", "generate", "kantor-ec-ca", "--curve", "P-384", "--csr", "-o", str(out)])
     assert r.exit_code == 0, r.output
-    assert isinstance(x509.load_pem_x509_csr(out.read_bytes()).public_key(), ec.EllipticCurvePublicKey)
+    csr = x509.load_pem_x509_csr(out.read_bytes())
+    assert isinstance(csr.public_key(), ec.EllipticCurvePublicKey)
+    ca_key, ca_cert = ck.generate_identity("CA Uji", curve="P-256")
+    now = dt.datetime.now(dt.timezone.utc)
+    issued = (x509.CertificateBuilder().subject_name(csr.subject).issuer_name(ca_cert.subject)
+              .public_key(csr.public_key()).serial_number(9).not_valid_before(now)
+              .not_valid_after(now + dt.timedelta(days=30)).sign(ca_key, hashes.SHA256()))
+    cert_file = tmp_path / "issued.pem"
+    cert_file.write_bytes(issued.public_bytes(serialization.Encoding.PEM))
+    r = runner.invoke(args=["keys", "import-cert", "kantor-ec-ca", str(cert_file)])
+    assert r.exit_code == 0 and "aktif" in r.stdout, r.output
+    (tmp_path / "p.txt").write_bytes(ch.TEXT.encode())
+    (tmp_path / "c.der").write_bytes(ossl("cms", "-encrypt", "-binary", "-in", tmp_path / "p.txt", "-outform", "DER",
+                                          "-aes128", "-recip", cert_file))
+    r = runner.invoke(args=["kriptogram", "decrypt", str(tmp_path / "c.der")])
+    assert r.exit_code == 0 and r.stdout_bytes == ch.TEXT.encode(), r.stderr
 
 
 def test_import_p12_with_ec_key_decrypts(app, runner, tmp_path):
