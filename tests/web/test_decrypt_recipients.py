@@ -147,6 +147,30 @@ def test_step5_failures_are_one_message_and_nothing_changes(app, client, make, p
     assert record(app, doc_id) is None
 
 
+@pytest.mark.parametrize("signer", ["ecdsa", "pss"])
+def test_step5_verifies_ecdsa_and_pss_signatures(app, client, make, people, office, signer):
+    sandiman, kasi = people
+    kp, cp = office / f"{signer}.key", office / f"{signer}.pem"
+    newkey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256"] if signer == "ecdsa" else ["-newkey", "rsa:2048"]
+    ossl("req", "-x509", *newkey, "-nodes", "-keyout", kp, "-out", cp, "-subj", "/CN=Persandian BSSN", "-days", "3")
+    with app.app_context():
+        keystore.add_correspondent(AGENCY, cp.read_bytes())
+        db.session.commit()
+    (office / "isi.txt").write_bytes(ch.TEXT.encode())
+    opts = ["-keyopt", "rsa_padding_mode:pss"] if signer == "pss" else []
+    (office / "signed.der").write_bytes(ossl("cms", "-sign", "-binary", "-nodetach", "-in", office / "isi.txt",
+                                             "-signer", cp, "-inkey", kp, "-outform", "DER", *opts))
+    der = ossl("cms", "-encrypt", "-binary", "-in", office / "signed.der", "-outform", "DER", "-aes256",
+               "-recip", office / "kantor-P-256.pem")
+    doc_id = make.document(step=4, sandiman=sandiman, kasi=kasi, cryptogram=der, sender_agency=AGENCY)
+    login(client, sandiman)
+    assert post_decrypt(client, make, doc_id).status_code == 302
+    rec = record(app, doc_id)
+    assert (rec.signature, rec.signer, rec.key_name) == ("verified", "Persandian BSSN", "kantor-P-256")
+    assert content(app, doc_id, kasi)["plaintext"] == ch.TEXT
+    assert "Tanda tangan terverifikasi" in client.get(f"/dokumen/{doc_id}/kartu").get_data(as_text=True)
+
+
 # ------------------------------------------------------------------ flask kriptogram decrypt
 
 @pytest.mark.parametrize("case", OK)
