@@ -382,3 +382,29 @@ def test_password_iteration_count_is_bounded():
     pwri["key_derivation_algorithm"]["parameters"]["iteration_count"] = 1_000_001
     err = expect_error("unsupported", ci.dump(force=True), [], [password_key()])
     assert "1000001 iterasi" in err.message
+
+
+@pytest.mark.parametrize("kind", ["ec", "kek", "password"])
+def test_mutated_messages_only_ever_raise_decryption_error(pki, tmp_path, kind):
+    """Flip bytes all over each kind of message: decrypt() answers or raises DecryptionError, nothing else."""
+    import random
+    rng = random.Random(13)
+    party = pki["kantor-P-256"]
+    recip = {"ec": ["-recip", party.cert_path], "kek": ["-secretkey", KEKS[128].hex(), "-secretkeyid", KEK_ID.hex()],
+             "password": ["-pwri_password", PASSWORD]}[kind]
+    der = encrypt(tmp_path, TEXT, "-aes-128-gcm" if kind == "ec" else "-aes128", *recip)
+    keys = dict(identities=[party.identity], symmetric_keys=[kek_key(128), password_key()])
+    codes = set()
+    for _ in range(150):
+        broken = bytearray(der)
+        for _ in range(rng.randint(1, 3)):
+            broken[rng.randrange(len(broken))] ^= 1 << rng.randrange(8)
+        try:
+            res = decrypt(bytes(broken), **keys)
+        except DecryptionError as e:
+            codes.add(e.code)
+            continue
+        assert res.key_name == {"ec": party.name, "kek": "kek-128", "password": "sandi"}[kind]
+        if kind == "ec":  # authenticated (GCM): an accepted message is the original one
+            assert res.plaintext == TEXT
+    assert codes and codes <= {"format", "no_key", "failed", "unsupported"}
