@@ -6,10 +6,11 @@ import subprocess
 
 import pytest
 
-from naskah import documents, keystore
+from naskah.decryption import identities as keystore
 from naskah.extensions import db
 from naskah.models import Document, User
 from naskah.models.keys import OfficeIdentity, SharedKey
+from naskah.workflow import documents
 from tests import crypto_helpers as ch
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories
