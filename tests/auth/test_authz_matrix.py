@@ -100,6 +100,8 @@ EXPECTED = {
     "keys.import_fernet": allow("admin", "kasi"),
     "desk.disposition_sheet": allow("kasi", "sandiman"),
     "desk.reveal": allow("kasi", "sandiman"),
+    "keys.import_kek": allow("admin", "kasi"),
+    "keys.import_password": allow("admin", "kasi"),
     "keys.import_p12": allow("admin", "kasi"),
     "keys.index": allow("admin", "kasi"),
     "keys.retire": allow("admin", "kasi"),
