@@ -1,7 +1,7 @@
 """survey respondent profile (PermenPANRB 14/2017): age, sex, education, occupation
 
 Revision ID: a15d3e5c0f21
-Revises: 5e1c8a0b7d42
+Revises: a13e0c5d2f71
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a15d3e5c0f21'
-down_revision = '5e1c8a0b7d42'
+down_revision = 'a13e0c5d2f71'
 branch_labels = None
 depends_on = None
 
