@@ -49,6 +49,8 @@ def create_app(test_config=None):
 
     from .views import register_blueprints
     register_blueprints(app)
+    from . import correspondents
+    correspondents.init_app(app)
 
     from .cli import register_cli
     register_cli(app)

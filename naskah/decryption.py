@@ -11,6 +11,7 @@ from datetime import datetime
 from flask import abort
 
 from . import audit, documents, keystore, resend
+from .correspondents import directory
 from .crypto import vault
 from .crypto.cms import DecryptionError, DecryptResult, decrypt
 from .crypto.errors import FAILED, FORMAT, NO_KEY, UNSUPPORTED
@@ -49,8 +50,10 @@ class DecryptFailed(DomainError):
 
 def decrypt_bytes(data: bytes, sender_agency: str | None, at: datetime) -> DecryptResult:
     """Try every office key that may fit; raises DecryptionError only."""
+    entry = directory.resolve(sender_agency)   # expect the directory entry's keys first
+    name = entry.name if entry is not None else sender_agency
     return decrypt(data, keystore.decryption_identities(), keystore.symmetric_keys(at),
-                   sender_agency=sender_agency, trusted_signers=keystore.trusted_signers(sender_agency))
+                   sender_agency=name, trusted_signers=keystore.trusted_signers(name))
 
 
 def _attachment_name(doc: Document, media_type: str) -> str:

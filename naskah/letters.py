@@ -7,6 +7,7 @@ import json
 import string
 
 from . import officesettings, settings
+from .correspondents import directory
 from .crypto import vault
 from .errors import Conflict, DomainError
 from .extensions import db
@@ -140,7 +141,7 @@ def envelope_context(doc: Document, kind: str, letters: dict) -> dict:
         raise DomainError("Naskah Terbatas dan Biasa memakai satu amplop.", field="jenis")
     return {"kind": ENVELOPE_KINDS[kind], "office": office(), "classification": doc.classification,
             "letter_number": doc.letter_number or number_placeholder(to_wib(utcnow()).year),
-            "addressee": letters.get("addressee") or "",
+            "addressee": directory.envelope_addressee(letters.get("addressee") or ""),
             "urgency": doc.urgency_label if doc.urgency != "biasa" else None}
 
 

@@ -10,6 +10,7 @@ import hashlib
 from flask import abort, current_app
 
 from . import settings, sla
+from .correspondents import directory
 from .crypto import vault
 from .errors import Conflict, DomainError
 from .models import Document, User
@@ -102,7 +103,7 @@ def letter_context(doc: Document, req: ResendRequest, kasi: User | None) -> dict
         "office": office_context(),
         "unit": settings.get("office_unit"),
         "date": req.requested_at,
-        "addressee": doc.sender_agency,
+        "addressee": directory.addressee(doc),   # name and postal address from the directory
         "sender_ref_number": doc.sender_ref_number,
         "sender_ref_date": doc.sender_ref_date,
         "agenda_number": doc.agenda_label,

@@ -36,7 +36,9 @@ class Document(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     # Step 1: intake
-    sender_agency = db.Column(db.String(200), nullable=False)
+    sender_agency = db.Column(db.String(200), nullable=False)       # as written at intake (history)
+    correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    sender_email = db.Column(db.String(254), nullable=True)         # e-mail intake: the From address
     sender_ref_number = db.Column(db.String(100), nullable=False)
     sender_ref_date = db.Column(db.Date, nullable=True)
     channel = db.Column(db.String(20), nullable=False)
@@ -109,7 +111,7 @@ class Document(db.Model):
     disposed_at = db.Column(UTCDateTime, nullable=True)
     disposal_id = db.Column(db.Integer, db.ForeignKey("disposals.id"), nullable=True)
 
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)  # None: e-mail intake
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
 
@@ -118,6 +120,7 @@ class Document(db.Model):
     paraf_by = db.relationship("User", foreign_keys=[paraf_by_id])
     signed_by = db.relationship("User", foreign_keys=[signed_by_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
+    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])
 
     __table_args__ = (
         db.Index("ix_documents_step_urgency_received", "step", "urgency", "received_at"),

@@ -6,6 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import CombinedMultiDict
 
 from .. import audit, board as board_q, documents, forms, uploads, workflow
+from ..correspondents import directory
 from ..decryption import DecryptFailed, record_failure
 from ..errors import Conflict, DomainError
 from ..extensions import db
@@ -66,15 +67,15 @@ def new():
             file_bytes = upload.read(limit + 1)
             if len(file_bytes) > limit:
                 form.cryptogram_file.errors.append(f"Berkas melebihi batas {limit // (1024 * 1024)} MB.")
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             if not file_bytes:
                 form.cryptogram_file.errors.append("Berkas kosong.")
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             try:
                 uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
             except DomainError as e:
                 form.cryptogram_file.errors.append(e.message)
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             filename = uploads.safe_display_name(upload.filename, default="kriptogram")
         data = forms.form_data(form)
         try:
@@ -83,11 +84,11 @@ def new():
         except DomainError as e:
             db.session.rollback()
             getattr(form, e.field, form.cryptogram_file).errors.append(e.message)
-            return render_template("documents/new.html", form=form), 400
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         flash(f"Kriptogram dari {doc.sender_agency} dicatat. Langkah berikut: agendakan.", "success")
         return redirect(url_for("board.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("documents/new.html", form=form), status
+    return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), status
 
 
 @bp.get("/<int:doc_id>")
