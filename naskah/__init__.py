@@ -49,8 +49,9 @@ def create_app(test_config=None):
 
     from .views import register_blueprints
     register_blueprints(app)
-    from . import correspondents
+    from . import correspondents, intake
     correspondents.init_app(app)
+    intake.init_app(app)
 
     from .cli import register_cli
     register_cli(app)

@@ -6,6 +6,7 @@ import os
 from waitress import serve
 
 from . import create_app, scheduler
+from .intake import schedule as intake_schedule
 from .reqlog import JsonLineFormatter
 
 
@@ -24,6 +25,7 @@ def main():
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
     scheduler.start(app)
+    intake_schedule.start(app)
     logging.getLogger("naskah").info("Naskah Sandi melayani di http://%s:%s", host, port)
     serve(app, host=host, port=port, threads=threads, ident="naskah")
 
