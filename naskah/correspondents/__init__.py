@@ -11,5 +11,8 @@ def init_app(app):
         "correspondent.update": "Data koresponden diubah",
         "correspondent.merge": "Koresponden digabungkan",
     })
+    from . import directory
+    app.jinja_env.globals["expected_keys"] = directory.expected_keys
+    app.jinja_env.globals["agency_suggestions"] = directory.suggestions
     app.register_blueprint(views.bp)
     app.config["NAV"] = sorted([*app.config.get("NAV", []), *views.NAV], key=lambda item: item[3])

@@ -428,7 +428,7 @@ def _has_shared_key(entry: Correspondent | None) -> bool:
 
 def _take_in(mb: Mailbox, raw: bytes, mid, digest, internal) -> tuple[MailMessage, str]:
     """The card, the sealed evidence and the message row, in one transaction (committed here)."""
-    incoming = messages.extract(raw)
+    incoming = messages.extract_safely(raw)
     signature, signer, by_cert = _signature(incoming)
     by_address = directory.by_email(incoming.from_address)
     entry = by_cert or by_address

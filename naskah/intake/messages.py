@@ -165,6 +165,17 @@ def extract(raw: bytes, *, allow_fernet: bool = True) -> Incoming:
     return incoming
 
 
+def extract_safely(raw: bytes) -> Incoming:
+    """extract(), with any surprise of a hostile or broken message turned into a refusal, so one
+    bad mail can never stop the mailbox's poll."""
+    try:
+        return extract(raw)
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - the email package and asn1crypto raise many types
+        raise Refused("Surel tidak dapat diurai (struktur MIME rusak).", "malformed") from None
+
+
 def _fernet_tokens(msg) -> list[bytes]:
     tokens = []
     for part in msg.walk():

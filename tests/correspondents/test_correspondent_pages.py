@@ -98,3 +98,18 @@ def test_receive_form_offers_the_directory(app, make):
     page = client.get("/dokumen/baru").get_data(as_text=True)
     assert 'list="agency-list"' in page
     assert '<datalist id="agency-list"><option value="Badan Siber dan Sandi Negara">' in page
+
+
+def test_decrypt_form_names_the_keys_to_expect(app, make):
+    from cryptography.fernet import Fernet
+    from naskah import keystore
+    with app.app_context():
+        directory.create({"name": "Badan Siber dan Sandi Negara", "short_name": "BSSN"})
+        keystore.import_fernet("bssn-2026", "Badan Siber dan Sandi Negara", Fernet.generate_key())
+        db.session.commit()
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=4, sandiman=sandiman, sender_agency="BSSN")
+    client = app.test_client()
+    login(client, sandiman)
+    page = client.get(f"/dokumen/{doc_id}/aksi/decrypt").get_data(as_text=True)
+    assert "Dari direktori koresponden, Badan Siber dan Sandi Negara" in page and "bssn-2026" in page

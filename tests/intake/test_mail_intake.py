@@ -357,3 +357,30 @@ def test_wrong_password_is_clear_on_the_page_and_in_the_log_never_the_password(a
     assert "Login ditolak" in caplog.text and wrong not in caplog.text
     with app.app_context():
         assert wrong not in " ".join(db.session.scalars(db.select(AuditEvent.details)).all())
+
+
+def test_scheduled_poll_runs_once_per_interval_across_processes(app, imap_server, mailbox, office_cert, tmp_path):
+    """Two server processes (two apps on one database) tick at the same moment: one polls."""
+    from naskah import create_app
+    from naskah.intake import schedule
+    from tests.conftest import make_config
+    app.config["INTAKE_POLL_SECONDS"] = 3600
+    other = create_app(make_config(tmp_path / "zwei", SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+                                   INTAKE_CA_FILE=imap_server.ca_file, INTAKE_POLL_SECONDS=3600))
+    imap_server.append(smime_mail(office_cert, tmp_path))
+    results, barrier = [], threading.Barrier(2)
+
+    def tick(a):
+        barrier.wait()
+        results.extend(schedule.run_due(a))
+
+    threads = [threading.Thread(target=tick, args=(a,)) for a in (app, other)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert len(results) == 1 and len(results[0].cards) == 1
+    assert schedule.run_due(app) == [] and schedule.run_due(other) == []      # not due again yet
+    assert len(docs(app)) == 1
+    with other.app_context():
+        db.engine.dispose()
