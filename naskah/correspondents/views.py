@@ -65,7 +65,7 @@ def new():
             _field_errors(form, e)
         else:
             flash(f"{entry.name} ditambahkan ke direktori koresponden.", "success")
-            return redirect(url_for(".show", entry_id=entry.id))
+            return redirect(url_for(".show", corr_id=entry.id))
     elif request.method == "POST":
         extra = directory.problems(form.data_dict())   # all problems at once, not only the format ones
         for field, message in extra.items():
@@ -75,16 +75,16 @@ def new():
     return render_template("correspondents/new.html", form=form), status
 
 
-@bp.get("/<int:entry_id>")
+@bp.get("/<int:corr_id>")
 @roles_required(*MANAGERS)
-def show(entry_id):
-    return _show(directory.get_or_404(entry_id))
+def show(corr_id):
+    return _show(directory.get_or_404(corr_id))
 
 
-@bp.post("/<int:entry_id>")
+@bp.post("/<int:corr_id>")
 @roles_required(*MANAGERS)
-def update(entry_id):
-    entry = directory.get_or_404(entry_id)
+def update(corr_id):
+    entry = directory.get_or_404(corr_id)
     form = CorrespondentForm()
     if form.validate_on_submit():
         try:
@@ -92,11 +92,11 @@ def update(entry_id):
             db.session.commit()
         except DomainError as e:
             db.session.rollback()
-            entry = directory.get_or_404(entry_id)
+            entry = directory.get_or_404(corr_id)
             _field_errors(form, e)
         else:
             flash(f"Data {entry.name} disimpan.", "success")
-            return redirect(url_for(".show", entry_id=entry.id))
+            return redirect(url_for(".show", corr_id=entry.id))
     else:
         for field, message in directory.problems(form.data_dict(), entry).items():
             if field in form._fields and not form[field].errors:
@@ -104,10 +104,10 @@ def update(entry_id):
     return _show(entry, form=form, status=400)
 
 
-@bp.post("/<int:entry_id>/gabung")
+@bp.post("/<int:corr_id>/gabung")
 @roles_required(*MANAGERS)
-def merge(entry_id):
-    entry = directory.get_or_404(entry_id)
+def merge(corr_id):
+    entry = directory.get_or_404(corr_id)
     form = _merge_form(entry, request.form)
     if not form.validate_on_submit():
         return _show(entry, merge_form=form, status=400)
@@ -116,8 +116,8 @@ def merge(entry_id):
         db.session.commit()
     except DomainError as e:
         db.session.rollback()
-        entry = directory.get_or_404(entry_id)
+        entry = directory.get_or_404(corr_id)
         form.target_id.errors = list(form.target_id.errors) + [e.message]
         return _show(entry, merge_form=form, status=400)
     flash(f"{entry.name} digabungkan ke {target.name}; riwayat naskahnya kini di entri ini.", "success")
-    return redirect(url_for(".show", entry_id=target.id))
+    return redirect(url_for(".show", corr_id=target.id))

@@ -38,11 +38,11 @@ NEW = {"name": "Dinas Kominfo Kota", "short_name": "Diskominfo", "address": "Jl.
 
 @pytest.mark.parametrize("role", ["sandiman", "kasi", "petugas", "pejabat"])
 def test_others_cannot_manage(app, make, role):
-    entry_id = seed(app)
+    corr_id = seed(app)
     client = as_role(app, make, role)
     assert client.get("/admin/koresponden/").status_code == 403
     assert client.post("/admin/koresponden/baru", data=NEW).status_code == 403
-    assert client.post(f"/admin/koresponden/{entry_id}", data=NEW).status_code == 403
+    assert client.post(f"/admin/koresponden/{corr_id}", data=NEW).status_code == 403
     assert count(app, Correspondent) == 1 and dir_events(app) == []
 
 
@@ -52,11 +52,11 @@ def test_admin_creates_edits_and_lists(app, make):
     assert r.status_code == 302 and dir_events(app) == ["correspondent.create"]
     page = client.get(r.location).get_data(as_text=True)
     assert "Diskominfo" in page and "sandi@kota.go.id" in page
-    entry_id = int(r.location.rstrip("/").rsplit("/", 1)[-1])
-    r = client.post(f"/admin/koresponden/{entry_id}", data={**NEW, "emails": "sandi@kota.go.id"})
+    corr_id = int(r.location.rstrip("/").rsplit("/", 1)[-1])
+    r = client.post(f"/admin/koresponden/{corr_id}", data={**NEW, "emails": "sandi@kota.go.id"})
     assert r.status_code == 302 and dir_events(app) == ["correspondent.create", "correspondent.update"]
     with app.app_context():
-        assert [e.address for e in db.session.get(Correspondent, entry_id).emails] == ["sandi@kota.go.id"]
+        assert [e.address for e in db.session.get(Correspondent, corr_id).emails] == ["sandi@kota.go.id"]
     listing = client.get("/admin/koresponden/?q=kota").get_data(as_text=True)
     assert "Dinas Kominfo Kota" in listing
 
