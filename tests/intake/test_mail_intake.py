@@ -384,3 +384,26 @@ def test_scheduled_poll_runs_once_per_interval_across_processes(app, imap_server
     assert len(docs(app)) == 1
     with other.app_context():
         db.engine.dispose()
+
+
+def test_original_message_only_for_those_who_may_read_it(app, make, imap_server, mailbox, office_cert, tmp_path):
+    raw = smime_mail(office_cert, tmp_path)
+    imap_server.append(raw)
+    poll(app, mailbox)
+    [doc] = docs(app)
+
+    def downloads():
+        with app.app_context():
+            return db.session.scalar(db.select(db.func.count()).where(AuditEvent.action == "mail.evidence_download"))
+
+    for role in ("sandiman", "pejabat"):        # an unassigned sandiman; a role without content access
+        client = app.test_client()
+        login(client, make.user(role))
+        assert client.post(f"/admin/surel/bukti/{doc.id}").status_code == 403
+    assert client.get(f"/admin/surel/bukti/{doc.id}").status_code == 405     # GET never reveals
+    assert downloads() == 0
+    kasi = app.test_client()
+    login(kasi, make.user("kasi"))
+    r = kasi.post(f"/admin/surel/bukti/{doc.id}")
+    assert r.status_code == 200 and r.data == raw and r.mimetype == "message/rfc822"
+    assert downloads() == 1
