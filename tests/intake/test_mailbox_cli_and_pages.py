@@ -114,3 +114,20 @@ def test_page_shows_every_problem_and_saves_nothing(app, make):
     for text in ("Nama 1-60", "server IMAP", "Port 1-65535", "sudah dipakai", "Isi kata sandi"):
         assert text in page
     assert count(app) == 0 and events(app) == []
+
+
+def test_test_and_poll_buttons(app, make, imap_server, mailbox, office_cert, tmp_path):
+    imap_server.append(smime_mail(office_cert, tmp_path))
+    other = app.test_client()
+    login(other, make.user("kasi"))
+    assert other.post(f"/admin/surel/{mailbox}/uji").status_code == 403
+    assert other.post(f"/admin/surel/{mailbox}/periksa").status_code == 403
+    assert events(app) == ["mailbox.add"] and len(imap_server.folder("INBOX")) == 1
+    admin = app.test_client()
+    login(admin, make.user("admin"))
+    page = admin.post(f"/admin/surel/{mailbox}/uji", follow_redirects=True).get_data(as_text=True)
+    assert "berisi 1 surel" in page and events(app) == ["mailbox.add", "mailbox.test"]
+    page = admin.post(f"/admin/surel/{mailbox}/periksa", follow_redirects=True).get_data(as_text=True)
+    assert "1 kartu baru, 0 ditolak" in page
+    assert events(app) == ["mailbox.add", "mailbox.test", "mailbox.poll"]
+    assert imap_server.folder("INBOX") == []
