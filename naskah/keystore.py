@@ -170,8 +170,7 @@ def import_fernet(label: str, agency: str, key_text, *, valid_from: date | None 
     other = db.session.scalar(db.select(SharedKey).where(SharedKey.check_value == check))
     if other is not None:
         raise DomainError(f"Kunci ini sudah terdaftar dengan label \u201c{other.label}\u201d.", field="key")
-    entry = directory.ensure(agency, actor)
-    shared = SharedKey(label=label, agency=entry.name, correspondent_id=entry.id, check_value=check, valid_from=valid_from,
+    shared = SharedKey(label=label, agency=agency, check_value=check, valid_from=valid_from,
                        valid_until=valid_until, created_by_id=_actor_id(actor),
                        key_blob_id=vault.store(key, "fernet_key").id)
     db.session.add(shared)
@@ -199,10 +198,9 @@ def add_correspondent(agency: str, data: bytes, actor=None) -> CorrespondentCert
     fp = ck.fingerprint(cert)
     dup = db.session.scalar(db.select(CorrespondentCert).where(
         CorrespondentCert.fingerprint == fp, CorrespondentCert.retired_at.is_(None)))
-    entry = directory.ensure(agency, actor)
-    if dup is not None and (dup.correspondent_id == entry.id or normalise_agency(dup.agency) == normalise_agency(agency)):
+    if dup is not None and normalise_agency(dup.agency) == normalise_agency(agency):
         raise DomainError("Sertifikat ini sudah terdaftar untuk instansi tersebut.", field="certificate")
-    row = CorrespondentCert(agency=entry.name, correspondent_id=entry.id, subject=cert.subject.rfc4514_string()[:300] or "(tanpa subjek)",
+    row = CorrespondentCert(agency=agency, subject=cert.subject.rfc4514_string()[:300] or "(tanpa subjek)",
                             cert_pem=ck.cert_to_pem(cert).decode("ascii"), fingerprint=fp,
                             not_after=cert.not_valid_after_utc, created_by_id=_actor_id(actor))
     db.session.add(row)
@@ -298,15 +296,8 @@ def symmetric_keys(at: datetime) -> list[SymmetricKey]:
             continue
         if row.retired_at is not None and row.retired_at <= at:
             continue
-        out.append(SymmetricKey(row.label, _agency_name(row), vault.load_id(row.key_blob_id)))
+        out.append(SymmetricKey(row.label, row.agency, vault.load_id(row.key_blob_id)))
     return out
-
-
-def _agency_name(row) -> str:
-    """The directory's current name for a key's agency (merges renamed it), else the text."""
-    entry = directory.survivor(db.session.get(directory.Correspondent, row.correspondent_id)) \
-        if row.correspondent_id else None
-    return entry.name if entry is not None else row.agency
 
 
 def trusted_signers(agency: str | None) -> list[x509.Certificate]:

@@ -11,7 +11,8 @@ def init_app(app):
         "correspondent.update": "Data koresponden diubah",
         "correspondent.merge": "Koresponden digabungkan",
     })
-    from . import directory
+    from . import directory, links
+    links.install()
     app.jinja_env.globals["expected_keys"] = directory.expected_keys
     app.jinja_env.globals["agency_suggestions"] = directory.suggestions
     app.register_blueprint(views.bp)

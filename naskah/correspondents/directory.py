@@ -171,22 +171,18 @@ def update_entry(entry: Correspondent, data: dict, actor=None) -> Correspondent:
     before = {"name": entry.name, "short_name": entry.short_name}
     emails = _apply(entry, data)
     db.session.flush()
+    _rename_keys(entry)
     audit.append("correspondent.update", object_type="correspondent", object_id=entry.id,
                  **_actor_kw(actor), details={"before": before, "name": entry.name,
                                               "short_name": entry.short_name, "emails": emails})
     return entry
 
 
-def ensure(name: str, actor=None) -> Correspondent:
-    """The entry for an agency name, created (and audited) when the directory lacks it.
-
-    Used where an administrator names an agency for a key or certificate: that act is what
-    makes the agency a correspondent, and its own audit event (the key's) names the agency.
-    """
-    entry = resolve(name)
-    if entry is not None:
-        return entry
-    return create({"name": name}, actor, audited=False)
+def _rename_keys(entry: Correspondent) -> None:
+    """Keys and certificates carry their entry's current name (the key page lists it)."""
+    for model in (SharedKey, CorrespondentCert):
+        db.session.execute(update(model).where(model.correspondent_id == entry.id).values(agency=entry.name)
+                           .execution_options(synchronize_session=False))
 
 
 def merge(source: Correspondent, target: Correspondent, actor=None) -> Correspondent:
@@ -206,10 +202,7 @@ def merge(source: Correspondent, target: Correspondent, actor=None) -> Correspon
                                     .values(correspondent_id=target.id)
                                     .execution_options(synchronize_session=False))
         moved[label] = result.rowcount
-    db.session.execute(update(SharedKey).where(SharedKey.correspondent_id == target.id)
-                       .values(agency=target.name).execution_options(synchronize_session=False))
-    db.session.execute(update(CorrespondentCert).where(CorrespondentCert.correspondent_id == target.id)
-                       .values(agency=target.name).execution_options(synchronize_session=False))
+    _rename_keys(target)
     emails = [row.address for row in source.emails]
     for row in list(source.emails):
         row.correspondent_id = target.id

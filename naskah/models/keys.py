@@ -57,6 +57,7 @@ class SharedKey(db.Model):
     label = db.Column(db.String(60), nullable=False, unique=True)
     agency = db.Column(db.String(200), nullable=False, index=True)
     correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])   # naskah.correspondents
     key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
     check_value = db.Column(db.String(16), nullable=False)   # SHA-256 prefix, to compare with the sender
     valid_from = db.Column(db.Date, nullable=True)
@@ -73,6 +74,7 @@ class CorrespondentCert(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     agency = db.Column(db.String(200), nullable=False, index=True)
     correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])   # naskah.correspondents
     subject = db.Column(db.String(300), nullable=False)
     cert_pem = db.Column(db.Text, nullable=False)
     fingerprint = db.Column(db.String(64), nullable=False)

@@ -191,3 +191,21 @@ def test_migration_turns_agency_strings_into_entries(tmp_path):
         assert conn.execute(text("SELECT correspondent_id FROM shared_keys")).scalar_one() == entries["bssn"]
         assert conn.execute(text("SELECT sender_agency FROM documents WHERE id = 1")).scalar_one() == "bssn "
     engine.dispose()
+
+
+def test_keys_of_every_kind_join_the_directory_and_follow_renames(ctx):
+    """A key or certificate named by short name links to the entry and shows its full name; an
+    unknown agency becomes a new entry; renaming the entry renames them."""
+    directory.create({"name": BSSN, "short_name": "BSSN"})
+    db.session.commit()
+    shared = keystore.import_fernet("bssn-k", "bssn", Fernet.generate_key())
+    cert = keystore.add_correspondent("Dinas Baru", ch.correspondent()[1].public_bytes(serialization.Encoding.PEM))
+    db.session.commit()
+    entry = directory.resolve("BSSN")
+    assert (shared.correspondent_id, shared.agency) == (entry.id, BSSN)
+    new = directory.resolve("Dinas Baru")
+    assert new is not None and cert.correspondent_id == new.id
+    directory.update_entry(entry, {"name": "Badan Siber dan Sandi Negara RI", "short_name": "BSSN"})
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(SharedKey, shared.id).agency == "Badan Siber dan Sandi Negara RI"
