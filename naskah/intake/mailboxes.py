@@ -28,7 +28,7 @@ from ..correspondents import directory
 from ..crypto import _signed, vault
 from ..errors import DomainError, NotFound
 from ..extensions import db
-from ..models import CLASSIFICATIONS, URGENCIES
+from ..models import CLASSIFICATIONS, URGENCIES, Document
 from ..models.correspondent import Correspondent
 from ..models.intake import SECURITY, Mailbox, MailMessage
 from ..models.keys import CorrespondentCert, SharedKey
@@ -343,23 +343,47 @@ def _handle(conn: imap.Connection, mb: Mailbox, uid: int, result: PollResult) ->
     raw = conn.fetch(uid)
     digest = hashlib.sha256(raw).hexdigest()
     mid = messages.message_id(raw)
-    row = _known(mid, digest)
+    key = _key(mid, digest)
+    row = _known_key(key)
+    if row is not None and row.content_sha256 != digest:
+        twin = _redelivered(mid, raw)
+        if twin is not None:
+            result.already += 1
+            _move(conn, mb, uid, twin)
+            return
+        # Same Message-ID, other content: not a copy of the first message. Keyed by content too,
+        # so a forged Message-ID cannot make the office drop the real cryptogram unseen.
+        key = f"{mid}#sha256:{digest}"
+        row = _known_key(key)
     if row is not None:
         result.already += 1
     else:
         try:
-            row, label = _take_in(mb, raw, mid, digest, internal)
+            row, label = _take_in(mb, raw, mid, digest, internal, key)
             result.cards.append(label)
         except messages.Refused as r:
             db.session.rollback()
-            row = _refuse(mb, mid, digest, len(raw), raw, r.reason, r.code)
+            row = _refuse(mb, mid, digest, len(raw), raw, r.reason, r.code, key=key)
             result.refused.append(f"{mid or uid}: {r.reason}")
         except IntegrityError:
             db.session.rollback()        # another process committed this message first
-            row = _known(mid, digest)
+            row = _known_key(key)
             result.already += 1
     if row is not None:
         _move(conn, mb, uid, row)
+
+
+def _redelivered(mid: str, raw: bytes) -> MailMessage | None:
+    """The card this message is another copy of (its headers may differ, e.g. Received:): a
+    card from a mail with the same Message-ID and the same cryptogram."""
+    try:
+        payload = messages.extract_safely(raw).cryptogram
+    except messages.Refused:
+        return None
+    sha = hashlib.sha256(payload).hexdigest()
+    return db.session.scalar(db.select(MailMessage).join(Document, Document.id == MailMessage.document_id)
+                             .where(MailMessage.message_id == mid, MailMessage.status == "card",
+                                    Document.cryptogram_sha256 == sha).limit(1))
 
 
 def _mb(n: int) -> str:
@@ -371,7 +395,11 @@ def _key(mid: str | None, digest: str) -> str:
 
 
 def _known(mid, digest) -> MailMessage | None:
-    return db.session.scalar(db.select(MailMessage).where(MailMessage.message_key == _key(mid, digest)))
+    return _known_key(_key(mid, digest))
+
+
+def _known_key(key: str) -> MailMessage | None:
+    return db.session.scalar(db.select(MailMessage).where(MailMessage.message_key == key[:600]))
 
 
 def _move(conn, mb: Mailbox, uid: int, row: MailMessage) -> None:
@@ -382,14 +410,14 @@ def _move(conn, mb: Mailbox, uid: int, row: MailMessage) -> None:
         db.session.commit()
 
 
-def _refuse(mb, mid, digest, size, raw, reason, code, *, store_evidence=True) -> MailMessage:
+def _refuse(mb, mid, digest, size, raw, reason, code, *, store_evidence=True, key=None) -> MailMessage:
     incoming_from = None
     try:
         incoming_from = messages.extract_from(raw)
     except Exception:  # noqa: BLE001, S110 - the sender is a courtesy on a refused message  # nosec B110
         pass
-    row = MailMessage(mailbox_id=mb.id, message_key=_key(mid, digest)[:600], message_id=mid, content_sha256=digest,
-                      size=size, status="refused", reason=reason[:500], from_address=incoming_from,
+    row = MailMessage(mailbox_id=mb.id, message_key=(key or _key(mid, digest))[:600], message_id=mid,
+                      content_sha256=digest, size=size, status="refused", reason=reason[:500], from_address=incoming_from,
                       evidence_blob_id=vault.store(raw, "mail_evidence").id if store_evidence else None)
     db.session.add(row)
     db.session.flush()
@@ -426,7 +454,7 @@ def _has_shared_key(entry: Correspondent | None) -> bool:
         SharedKey.correspondent_id == entry.id, SharedKey.retired_at.is_(None)).limit(1)))
 
 
-def _take_in(mb: Mailbox, raw: bytes, mid, digest, internal) -> tuple[MailMessage, str]:
+def _take_in(mb: Mailbox, raw: bytes, mid, digest, internal, key: str) -> tuple[MailMessage, str]:
     """The card, the sealed evidence and the message row, in one transaction (committed here)."""
     incoming = messages.extract_safely(raw)
     signature, signer, by_cert = _signature(incoming)
@@ -460,7 +488,7 @@ def _take_in(mb: Mailbox, raw: bytes, mid, digest, internal) -> tuple[MailMessag
     doc = documents.receive(None, data, incoming.cryptogram, incoming.filename, audit_details={
         "mailbox": mb.name, "message_id": mid, "from": incoming.from_address, "kind": incoming.kind,
         "signature": signature, "signer": signer, "mail_sha256": digest})
-    row = MailMessage(mailbox_id=mb.id, message_key=_key(mid, digest)[:600], message_id=mid, content_sha256=digest,
+    row = MailMessage(mailbox_id=mb.id, message_key=key[:600], message_id=mid, content_sha256=digest,
                       size=len(raw), status="card", from_address=incoming.from_address,
                       message_date=incoming.date, signature=signature, signer=(signer or None) and signer[:200],
                       correspondent_id=doc.correspondent_id, document_id=doc.id,

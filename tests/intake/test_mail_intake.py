@@ -407,3 +407,17 @@ def test_original_message_only_for_those_who_may_read_it(app, make, imap_server,
     r = kasi.post(f"/admin/surel/bukti/{doc.id}")
     assert r.status_code == 200 and r.data == raw and r.mimetype == "message/rfc822"
     assert downloads() == 1
+
+
+def test_a_forged_message_id_cannot_swallow_the_real_cryptogram(app, imap_server, mailbox, office_cert, tmp_path):
+    """A first mail with the same Message-ID but no cryptogram, then the real one: the real one
+    still becomes a card. A copy of a card's mail with other headers is a redelivery."""
+    imap_server.append(plain_mail(message_id="<sama@bssn.go.id>"))
+    real = smime_mail(office_cert, tmp_path, message_id="<sama@bssn.go.id>")
+    imap_server.append(real)
+    result = poll(app, mailbox)
+    assert len(result.cards) == 1 and len(result.refused) == 1
+    imap_server.append(b"Received: from relay2.kota.go.id\r\n" + real)       # the same mail, one more hop
+    again = poll(app, mailbox)
+    assert (again.cards, again.refused, again.already) == ([], [], 1)
+    assert len(docs(app)) == 1 and imap_server.folder("INBOX") == []
