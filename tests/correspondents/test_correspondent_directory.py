@@ -146,11 +146,25 @@ def test_signature_verified_for_short_name(app):
         assert result.signature == "verified"
 
 
-def test_envelope_prints_directory_address(ctx):
-    directory.create({"name": BSSN, "short_name": "BSSN", "address": "Jl. Harsono RM No. 70, Jakarta"})
-    db.session.commit()
-    assert directory.envelope_addressee("BSSN") == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
-    assert directory.envelope_addressee("Wali Kota") == "Wali Kota"
+def test_envelope_and_resend_letter_print_the_directory_address(app, make):
+    from naskah import letters, resend
+    with app.app_context():
+        directory.create({"name": BSSN, "short_name": "BSSN", "address": "Jl. Harsono RM No. 70, Jakarta"})
+        db.session.commit()
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=4, sandiman=sandiman, sender_agency="BSSN", classification="T")
+    with app.app_context():
+        doc = db.session.get(Document, doc_id)
+        ctx = letters.envelope_context(doc, "tunggal", {"addressee": "bssn"})
+        assert ctx["addressee"] == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
+        assert letters.envelope_context(doc, "tunggal", {"addressee": "Wali Kota"})["addressee"] == "Wali Kota"
+        assert directory.addressee(doc) == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
+        from naskah import workflow
+        from naskah.models import User
+        workflow.apply(doc, "request_resend", db.session.get(User, sandiman.id), {"reason": "Terpotong"})
+        db.session.commit()
+        letter = resend.letter_context(doc, resend.open_request(doc), None)
+        assert letter["addressee"] == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
 
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
