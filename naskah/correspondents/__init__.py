@@ -1,19 +1,17 @@
 """The correspondent directory: agencies, their addresses, e-mail addresses, certificates and
-pre-shared keys. `init_app` registers the pages and the audit labels."""
+pre-shared keys; its pages, and the link that puts every key and certificate in it."""
+from naskah.core import registry
+from naskah.correspondents import directory, links, views
+
+EVENT_LABELS = {
+    "correspondent.create": "Koresponden ditambahkan",
+    "correspondent.update": "Data koresponden diubah",
+    "correspondent.merge": "Koresponden digabungkan",
+}
 
 
 def init_app(app):
-    from ..templating import EVENT_LABELS
-    from . import views
-
-    EVENT_LABELS.update({
-        "correspondent.create": "Koresponden ditambahkan",
-        "correspondent.update": "Data koresponden diubah",
-        "correspondent.merge": "Koresponden digabungkan",
-    })
-    from . import directory, links
+    registry.register_views(app, views)
+    registry.add_event_labels(app, EVENT_LABELS)
     links.install()
-    app.jinja_env.globals["expected_keys"] = directory.expected_keys
-    app.jinja_env.globals["agency_suggestions"] = directory.suggestions
-    app.register_blueprint(views.bp)
-    app.config["NAV"] = sorted([*app.config.get("NAV", []), *views.NAV], key=lambda item: item[3])
+    app.jinja_env.globals.update(expected_keys=directory.expected_keys, agency_suggestions=directory.suggestions)

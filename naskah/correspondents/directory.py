@@ -9,13 +9,13 @@ import re
 
 from sqlalchemy import func, or_, update
 
-from .. import audit
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..models import Document
-from ..models.correspondent import Correspondent, CorrespondentEmail
-from ..models.keys import CorrespondentCert, SharedKey
-from ..timeutil import utcnow
+from naskah.audit import chain as audit
+from naskah.core.errors import DomainError, NotFound
+from naskah.core.timeutil import utcnow
+from naskah.extensions import db
+from naskah.models import Document
+from naskah.models.correspondent import Correspondent, CorrespondentEmail
+from naskah.models.keys import CorrespondentCert, SharedKey
 
 # A pragmatic address check (the mailbox part and a dotted domain); RFC 5322 in full is not
 # what people type into a directory, and the stored value is compared, never sent to.

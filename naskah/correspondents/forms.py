@@ -3,9 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from .. import form_i18n
-
-form_i18n.install()
 REQUIRED = "Wajib diisi."
 
 

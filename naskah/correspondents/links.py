@@ -9,9 +9,9 @@ names the agency.
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from ..models.correspondent import Correspondent
-from ..models.keys import CorrespondentCert, SharedKey
-from . import directory
+from naskah.correspondents import directory
+from naskah.models.correspondent import Correspondent
+from naskah.models.keys import CorrespondentCert, SharedKey
 
 LINKED = (SharedKey, CorrespondentCert)
 _installed = False

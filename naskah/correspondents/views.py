@@ -6,11 +6,11 @@ naskah.correspondents.directory.
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from ..errors import DomainError
-from ..extensions import db
-from ..security import roles_required
-from . import directory
-from .forms import CorrespondentForm, MergeForm
+from naskah.auth.guards import roles_required
+from naskah.core.errors import DomainError
+from naskah.correspondents import directory
+from naskah.correspondents.forms import CorrespondentForm, MergeForm
+from naskah.extensions import db
 
 bp = Blueprint("correspondents", __name__, url_prefix="/admin/koresponden")
 NAV = [("correspondents.index", "Koresponden", {"admin"}, 86)]

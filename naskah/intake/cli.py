@@ -8,12 +8,12 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from ..errors import DomainError
-from ..extensions import db
-from ..models import CLASSIFICATIONS, URGENCIES
-from ..timeutil import format_short
-from . import mailboxes
-from .imap import MailboxError
+from naskah.core.errors import DomainError
+from naskah.core.timeutil import format_short
+from naskah.extensions import db
+from naskah.intake import mailboxes
+from naskah.intake.imap import MailboxError
+from naskah.models import CLASSIFICATIONS, URGENCIES
 
 mailbox_cli = AppGroup("mailbox", help="Kotak surat penerimaan kriptogram lewat surel (IMAP).")
 

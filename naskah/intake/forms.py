@@ -3,11 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import Length, Optional
 
-from .. import form_i18n
-from ..models import CLASSIFICATIONS, URGENCIES
-from ..models.intake import SECURITY
-
-form_i18n.install()
+from naskah.models import CLASSIFICATIONS, URGENCIES
+from naskah.models.intake import SECURITY
 
 
 class MailboxForm(FlaskForm):

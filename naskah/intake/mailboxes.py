@@ -19,22 +19,25 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from cryptography import x509
 from flask import current_app
 from sqlalchemy import or_, update
 from sqlalchemy.exc import IntegrityError
 
-from .. import audit, documents
-from ..correspondents import directory
-from ..crypto import _signed, vault
-from ..errors import DomainError, NotFound
-from ..extensions import db
-from ..models import CLASSIFICATIONS, URGENCIES, Document
-from ..models.correspondent import Correspondent
-from ..models.intake import SECURITY, Mailbox, MailMessage
-from ..models.keys import CorrespondentCert, SharedKey
-from ..timeutil import to_wib, utcnow
-from . import imap, messages
-from .imap import MailboxError
+from naskah.audit import chain as audit
+from naskah.core import vault
+from naskah.core.errors import DomainError, NotFound
+from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
+from naskah.crypto import _signed
+from naskah.extensions import db
+from naskah.intake import imap, messages
+from naskah.intake.imap import MailboxError
+from naskah.models import CLASSIFICATIONS, URGENCIES, Document
+from naskah.models.correspondent import Correspondent
+from naskah.models.intake import SECURITY, Mailbox, MailMessage
+from naskah.models.keys import CorrespondentCert, SharedKey
+from naskah.workflow import documents
 
 log = logging.getLogger("naskah.intake")
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,59}")
@@ -436,7 +439,6 @@ def _signature(incoming: messages.Incoming) -> tuple[str, str | None, Correspond
         return "none", None, None
     rows = db.session.scalars(db.select(CorrespondentCert).where(CorrespondentCert.retired_at.is_(None),
                                                                  CorrespondentCert.correspondent_id.is_not(None))).all()
-    from cryptography import x509
     try:
         for row in rows:
             res = _signed.verify(incoming.signature_der, [x509.load_pem_x509_certificate(row.cert_pem.encode())],
@@ -511,3 +513,10 @@ def message_for(doc_id: int) -> MailMessage | None:
 
 def evidence(row: MailMessage) -> bytes | None:
     return vault.load_id(row.evidence_blob_id)
+
+
+def document_section(doc, user) -> dict:
+    """The document page's "Diterima lewat surel" section (only for e-mailed cryptograms)."""
+    mail = message_for(doc.id) if doc.channel == "email" else None
+    return {"mail": mail, "can_read": documents.can_read_content(doc, user),
+            "signature_labels": SIGNATURE_LABELS}

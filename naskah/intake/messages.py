@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 
 from asn1crypto import cms as acms
 
-from ..crypto import _mime
+from naskah.crypto import _mime
 
 CMS_EXTENSIONS = (".p7m", ".p7", ".p7c", ".cms", ".der", ".pem", ".p7e")
 PKCS7_TYPES = ("application/pkcs7-mime", "application/x-pkcs7-mime")

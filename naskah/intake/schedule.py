@@ -8,10 +8,10 @@ import logging
 import os
 import threading
 
-from ..extensions import db
-from ..models.intake import Mailbox
-from . import mailboxes
-from .imap import MailboxError
+from naskah.extensions import db
+from naskah.intake import mailboxes
+from naskah.intake.imap import MailboxError
+from naskah.models.intake import Mailbox
 
 log = logging.getLogger("naskah.intake")
 

@@ -3,13 +3,14 @@ test, a poll now, the last poll's result and error, and what was refused and why
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from .. import audit, documents
-from ..errors import DomainError
-from ..extensions import db
-from ..security import roles_required
-from . import mailboxes
-from .forms import MailboxForm
-from .imap import MailboxError
+from naskah.audit import chain as audit
+from naskah.auth.guards import roles_required
+from naskah.core.errors import DomainError
+from naskah.extensions import db
+from naskah.intake import mailboxes
+from naskah.intake.forms import MailboxForm
+from naskah.intake.imap import MailboxError
+from naskah.workflow import documents
 
 bp = Blueprint("intake", __name__, url_prefix="/admin/surel")
 NAV = [("intake.index", "Surel Masuk", {"admin"}, 87)]

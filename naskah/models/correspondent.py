@@ -4,8 +4,9 @@ A merged entry is never deleted: it keeps its name (so old spellings still resol
 at the surviving entry with `merged_into_id`; documents, keys, certificates and e-mail
 addresses move to the survivor.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

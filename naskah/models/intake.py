@@ -5,8 +5,9 @@ make one process at a time poll a mailbox, across threads, processes and servers
 `MailMessage.message_key` is unique: a message leads to at most one card, however often it
 is fetched.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 SECURITY = {"tls": "TLS (IMAPS)", "starttls": "STARTTLS"}

@@ -1,23 +1,25 @@
 """The correspondent directory's rules: resolving names, merging with history, and its use by
 decryption (which keys to expect), the monthly report (grouping) and letters (address)."""
-from datetime import timedelta
+import os
 import subprocess
 import sys
-import os
+from datetime import timedelta
 
 import pytest
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 from sqlalchemy import create_engine, text
 
-from naskah import decryption, keystore, metrics
+from naskah.core.errors import DomainError
+from naskah.core.timeutil import to_wib, utcnow
 from naskah.correspondents import directory
-from naskah.errors import DomainError
+from naskah.decryption import decrypt as decryption
+from naskah.decryption import identities as keystore
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document
 from naskah.models.correspondent import Correspondent
 from naskah.models.keys import SharedKey
-from naskah.timeutil import to_wib, utcnow
+from naskah.sla import metrics
 from tests import crypto_helpers as ch
 
 BSSN = "Badan Siber dan Sandi Negara"
@@ -147,7 +149,8 @@ def test_signature_verified_for_short_name(app):
 
 
 def test_envelope_and_resend_letter_print_the_directory_address(app, make):
-    from naskah import letters, resend
+    from naskah.paper import letters
+    from naskah.workflow import resend
     with app.app_context():
         directory.create({"name": BSSN, "short_name": "BSSN", "address": "Jl. Harsono RM No. 70, Jakarta"})
         db.session.commit()
@@ -159,8 +162,8 @@ def test_envelope_and_resend_letter_print_the_directory_address(app, make):
         assert ctx["addressee"] == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
         assert letters.envelope_context(doc, "tunggal", {"addressee": "Wali Kota"})["addressee"] == "Wali Kota"
         assert directory.addressee(doc) == {"name": BSSN, "address": "Jl. Harsono RM No. 70, Jakarta"}
-        from naskah import workflow
         from naskah.models import User
+        from naskah.workflow import engine as workflow
         workflow.apply(doc, "request_resend", db.session.get(User, sandiman.id), {"reason": "Terpotong"})
         db.session.commit()
         letter = resend.letter_context(doc, resend.open_request(doc), None)

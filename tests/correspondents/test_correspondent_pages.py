@@ -102,7 +102,8 @@ def test_receive_form_offers_the_directory(app, make):
 
 def test_decrypt_form_names_the_keys_to_expect(app, make):
     from cryptography.fernet import Fernet
-    from naskah import keystore
+
+    from naskah.decryption import identities as keystore
     with app.app_context():
         directory.create({"name": "Badan Siber dan Sandi Negara", "short_name": "BSSN"})
         keystore.import_fernet("bssn-2026", "Badan Siber dan Sandi Negara", Fernet.generate_key())

@@ -13,15 +13,17 @@ import pytest
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import serialization
 
-from naskah import documents, keystore, workflow
+from naskah.core import vault
+from naskah.core.timeutil import to_wib
 from naskah.correspondents import directory
-from naskah.crypto import vault
+from naskah.decryption import identities as keystore
 from naskah.extensions import db
 from naskah.intake import mailboxes
 from naskah.intake.imap import MailboxError
 from naskah.models import AuditEvent, Document, User
 from naskah.models.intake import Mailbox, MailMessage
-from naskah.timeutil import to_wib
+from naskah.workflow import documents
+from naskah.workflow import engine as workflow
 from tests import crypto_helpers as ch
 from tests.factories import login
 from tests.intake.conftest import attachment_mail, flask_env, headers, plain_mail, smime_mail
