@@ -117,14 +117,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_correspondent_certs_correspondent_id'), ['correspondent_id'], unique=False)
         batch_op.create_foreign_key(batch_op.f('fk_correspondent_certs_correspondent_id_correspondents'), 'correspondents', ['correspondent_id'], ['id'])
 
-    with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('correspondent_id', sa.Integer(), nullable=True))
-        batch_op.add_column(sa.Column('sender_email', sa.String(length=254), nullable=True))
-        batch_op.alter_column('created_by_id',
-               existing_type=sa.INTEGER(),
-               nullable=True)
-        batch_op.create_index(batch_op.f('ix_documents_correspondent_id'), ['correspondent_id'], unique=False)
-        batch_op.create_foreign_key(batch_op.f('fk_documents_correspondent_id_correspondents'), 'correspondents', ['correspondent_id'], ['id'])
+    # Plain ADD COLUMN (no foreign key, see models/document.py): SQLite does not rebuild the table.
+    op.add_column('documents', sa.Column('correspondent_id', sa.Integer(), nullable=True))
+    op.add_column('documents', sa.Column('sender_email', sa.String(length=254), nullable=True))
+    op.create_index(op.f('ix_documents_correspondent_id'), 'documents', ['correspondent_id'], unique=False)
 
     with op.batch_alter_table('shared_keys', schema=None) as batch_op:
         batch_op.add_column(sa.Column('correspondent_id', sa.Integer(), nullable=True))
@@ -168,12 +164,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_shared_keys_correspondent_id'))
         batch_op.drop_column('correspondent_id')
 
+    op.drop_index(op.f('ix_documents_correspondent_id'), table_name='documents')
     with op.batch_alter_table('documents', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_documents_correspondent_id_correspondents'), type_='foreignkey')
-        batch_op.drop_index(batch_op.f('ix_documents_correspondent_id'))
-        batch_op.alter_column('created_by_id',
-               existing_type=sa.INTEGER(),
-               nullable=False)
         batch_op.drop_column('sender_email')
         batch_op.drop_column('correspondent_id')
 

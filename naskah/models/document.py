@@ -38,7 +38,9 @@ class Document(db.Model):
 
     # Step 1: intake
     sender_agency = db.Column(db.String(200), nullable=False)       # as written at intake (history)
-    correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    # No FOREIGN KEY constraint on purpose: adding one makes SQLite rebuild `documents`, which the
+    # rows referencing documents forbid while foreign keys are on (naskah.correspondents keeps it).
+    correspondent_id = db.Column(db.Integer, nullable=True, index=True)
     sender_email = db.Column(db.String(254), nullable=True)         # e-mail intake: the From address
     sender_ref_number = db.Column(db.String(100), nullable=False)
     sender_ref_date = db.Column(db.Date, nullable=True)
@@ -112,7 +114,7 @@ class Document(db.Model):
     disposed_at = db.Column(UTCDateTime, nullable=True)
     disposal_id = db.Column(db.Integer, db.ForeignKey("disposals.id"), nullable=True)
 
-    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)  # None: e-mail intake
+    created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     updated_at = db.Column(UTCDateTime, nullable=False, default=utcnow, onupdate=utcnow, index=True)
 
@@ -121,7 +123,8 @@ class Document(db.Model):
     paraf_by = db.relationship("User", foreign_keys=[paraf_by_id])
     signed_by = db.relationship("User", foreign_keys=[signed_by_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
-    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])
+    correspondent = db.relationship("Correspondent", primaryjoin="foreign(Document.correspondent_id) == Correspondent.id",
+                                    viewonly=True)
 
     __table_args__ = (
         db.Index("ix_documents_step_urgency_received", "step", "urgency", "received_at"),

@@ -16,7 +16,8 @@ def receive(actor: User | None, data: dict, file_bytes: bytes | None, filename: 
             *, audit_details: dict | None = None) -> Document:
     """Step 1: record a received cryptogram (bytes sealed at rest) and its audit event.
 
-    `actor` is None for e-mail intake (naskah.intake), which names its mailbox in `audit_details`.
+    `actor` is None for e-mail intake (naskah.intake), which names its mailbox in `audit_details`
+    and gives `created_by_id` (the administrator responsible for the mailbox).
     """
     if actor is not None and actor.role != Role.SANDIMAN.value:
         raise DomainError("Hanya Sandiman yang dapat mencatat kriptogram yang diterima.")
@@ -44,7 +45,7 @@ def receive(actor: User | None, data: dict, file_bytes: bytes | None, filename: 
         cryptogram_filename=name,
         cryptogram_size=len(payload),
         cryptogram_sha256=hashlib.sha256(payload).hexdigest(),
-        created_by_id=getattr(actor, "id", None),
+        created_by_id=getattr(actor, "id", None) or data["created_by_id"],
     )
     db.session.add(doc)
     db.session.flush()

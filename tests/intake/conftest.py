@@ -22,6 +22,8 @@ def imap_server():
 
 @pytest.fixture
 def mailbox(app, imap_server):
+    from tests.factories import Factories
+    Factories(app).user("admin")          # cards name the administrator responsible for the mailbox
     app.config["INTAKE_CA_FILE"] = imap_server.ca_file
     app.config["INTAKE_TIMEOUT"] = 10
     with app.app_context():

@@ -80,7 +80,7 @@ def test_smime_mail_becomes_one_card_that_decrypts(app, make, imap_server, mailb
     assert (len(result.cards), result.refused) == (1, [])
     [doc] = docs(app)
     assert (doc.step, doc.channel, doc.sender_email, doc.correspondent_id) == (1, "email", "sandi@bssn.go.id", entry_id)
-    assert doc.sender_agency == BSSN and doc.created_by_id is None
+    assert doc.sender_agency == BSSN and doc.created_by_id is not None
     assert doc.sender_ref_date.isoformat() == "2026-12-01"          # 20.15 UTC is 1 December in WIB
     assert doc.sender_ref_number == "Kriptogram R/17/2026"
     with app.app_context():

@@ -26,7 +26,8 @@ def add_cli(runner, server, name="persandian", password=None, *extra):
                                "--user", server.user, "--tls", *extra], input=(password or server.password) + "\n")
 
 
-def test_cli_add_list_test_poll(app, runner, imap_server, office_cert, tmp_path):
+def test_cli_add_list_test_poll(app, make, runner, imap_server, office_cert, tmp_path):
+    make.user("admin")
     app.config["INTAKE_CA_FILE"] = imap_server.ca_file
     r = add_cli(runner, imap_server)
     assert r.exit_code == 0, r.output
