@@ -5,7 +5,7 @@ entries: one per name with case and spacing ignored, the first spelling seen win
 linked to its entry. Documents keep the name as it was written.
 
 Revision ID: e42b7a3c903d
-Revises: 5e1c8a0b7d42
+Revises: a13e0c5d2f71
 Create Date: 2026-12-01 21:28:44.632677
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e42b7a3c903d'
-down_revision = '5e1c8a0b7d42'
+down_revision = 'a13e0c5d2f71'
 branch_labels = None
 depends_on = None
 
