@@ -226,3 +226,14 @@ def test_keys_of_every_kind_join_the_directory_and_follow_renames(ctx):
     db.session.commit()
     db.session.expire_all()
     assert db.session.get(SharedKey, shared.id).agency == "Badan Siber dan Sandi Negara RI"
+
+
+def test_kek_and_password_secrets_join_the_directory_too(ctx):
+    directory.create({"name": BSSN, "short_name": "BSSN"})
+    db.session.commit()
+    kek = keystore.import_kek("bssn-kek", "BSSN", "0a0b0c0d", "00" * 32)
+    password = keystore.import_password("bssn-pw", "bssn", "Sandi-Bersama-2026")
+    db.session.commit()
+    entry = directory.resolve("BSSN")
+    assert {kek.correspondent_id, password.correspondent_id} == {entry.id}
+    assert [k.label for k in directory.shared_keys(entry)] == ["bssn-kek", "bssn-pw"]
