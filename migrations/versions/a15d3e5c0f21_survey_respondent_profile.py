@@ -1,7 +1,7 @@
 """survey respondent profile (PermenPANRB 14/2017): age, sex, education, occupation
 
 Revision ID: a15d3e5c0f21
-Revises: a13e0c5d2f71
+Revises: e42b7a3c903d
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a15d3e5c0f21'
-down_revision = 'a13e0c5d2f71'
+down_revision = 'e42b7a3c903d'
 branch_labels = None
 depends_on = None
 

@@ -10,6 +10,7 @@ from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.templating import is_htmx_partial
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Role, User
 from naskah.sla.due import card_sla
@@ -65,7 +66,7 @@ def new():
         valid = form.validate()  # every field's problem, plus the cryptogram's, reported at once
         file_bytes, filename = _received_cryptogram(form)
         if not valid or form.cryptogram_file.errors:
-            return render_template("documents/new.html", form=form), 400
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         data = form_data(form)
         try:
             doc = documents.receive(current_user, data, file_bytes, filename)
@@ -73,10 +74,10 @@ def new():
         except DomainError as e:
             db.session.rollback()
             getattr(form, e.field, form.cryptogram_file).errors.append(e.message)
-            return render_template("documents/new.html", form=form), 400
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         flash(f"Kriptogram dari {doc.sender_agency} dicatat. Langkah berikut: agendakan.", "success")
         return redirect(url_for("board.index"))
-    return render_template("documents/new.html", form=form)
+    return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions())
 
 
 def _received_cryptogram(form) -> tuple[bytes | None, str | None]:
