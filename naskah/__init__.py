@@ -3,7 +3,7 @@ import logging
 import os
 
 from flask import Flask, jsonify
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from .config import configure
 from .extensions import csrf, db, htmx, login_manager, migrate
@@ -70,21 +70,7 @@ def create_app(test_config=None):
 
 
 def _tune_sqlite(engine):
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing
-    (read-only views' GET requests begin deferred: naskah.readonly)."""
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, record):
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
-
-    from .readonly import deferred_begin_allowed
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if deferred_begin_allowed() else "BEGIN IMMEDIATE")
+    """Pragmas, BEGIN IMMEDIATE behind the in-process writer queue (naskah.dbtune); read-only
+    views' GET requests begin deferred (naskah.readonly)."""
+    from .dbtune import tune_sqlite
+    tune_sqlite(engine)

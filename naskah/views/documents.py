@@ -10,6 +10,7 @@ from ..decryption import DecryptFailed, record_failure
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models import Role, User
+from ..readonly import read_only, reads_from_here, writes_from_here
 from ..security import roles_required
 from ..sla import card_sla
 from ..templating import is_htmx_partial
@@ -38,8 +39,15 @@ def build_form(action: str, doc, formdata=None):
         if formdata is None and doc.assigned_to_id:
             form.courier_id.data = str(doc.assigned_to_id)
     if action == "revise" and formdata is None:
+        # Reading the plaintext is audited, so this GET writes: end the deferred read and take
+        # the writer's path for the reading (naskah.readonly).
+        doc_id = doc.id
+        db.session.rollback()
+        writes_from_here()
+        doc = documents.get_document(doc_id, current_user)
         content = documents.read_content(doc, current_user, purpose="edit") or {}
         db.session.commit()
+        reads_from_here()
         for key, value in content.items():
             if key in form._fields:
                 form[key].data = value
@@ -113,6 +121,7 @@ def card(doc_id):
 
 @bp.get("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_only
 def action_form(doc_id, action):
     doc = documents.get_document(doc_id, current_user)
     t = workflow.get_transition(action)
@@ -145,27 +154,31 @@ def action_submit(doc_id, action):
     try:
         workflow.apply(doc, action, current_user, forms.form_data(form),
                        expected_version=int(version) if str(version).isdigit() else None)
+        new_step, sender, agenda_label = doc.step, doc.sender_agency, doc.agenda_label
         db.session.commit()
+        reads_from_here()  # what follows only renders: a deferred snapshot, never the write lock
     except (StaleDataError, IntegrityError):
         # A concurrent change won the race (the row lock makes this rare): nothing was saved.
         db.session.rollback()
+        reads_from_here()
         doc = documents.get_document(doc_id)
         return _refused(doc, Conflict("Naskah ini baru saja diubah oleh pengguna lain. Muat ulang lalu periksa kembali."))
     except DomainError as e:
         db.session.rollback()
         if isinstance(e, DecryptFailed):
             record_failure(doc_id, current_user, e)  # its own commit: the attempt stays on record
+        reads_from_here()
         doc = documents.get_document(doc_id)
         if e.field and e.field in form._fields:
             form[e.field].errors = list(form[e.field].errors) + [e.message]
             return _form_errors(doc, form, t)
         return _refused(doc, e)
-    done = t.label if t.source == t.target else workflow.STEP_LABELS[workflow.Step(doc.step)]  # e.g. 4->4
-    message = f"{done}: {doc.sender_agency} ({doc.agenda_label})."
+    done = t.label if t.source == t.target else workflow.STEP_LABELS[workflow.Step(new_step)]  # e.g. 4->4
+    message = f"{done}: {sender} ({agenda_label})."
     if is_htmx_partial():
-        return _board_update(doc, old_step, message)
+        return _moved(doc_id, old_step, message)
     flash(message, "success")
-    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc.id) or url_for("board.index"))
+    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc_id) or url_for("board.index"))
 
 
 def _form_errors(doc, form, t):
@@ -182,11 +195,21 @@ def _refused(doc, error: DomainError):
                            message=error.message, doc=doc), error.status
 
 
-def _board_update(doc, old_step, message):
-    """Re-render the two affected columns out of band, plus the flash; the card moves with them."""
+def _moved(doc_id, old_step, message):
+    """Answer a transition with what moved, out of band: the card leaves its column and enters
+    the other at its place on the first page (or is replaced in place), both counts, the flash."""
     filters = board_q.Filters.from_url(request.headers.get("HX-Current-URL"))
+    doc = documents.get_document(doc_id)
     steps = sorted({workflow.Step(old_step), workflow.Step(doc.step)})
-    cols = board_q.columns(filters, current_user, steps=steps)
-    return (render_template("board/_update.html", columns=cols, message=message, filters=filters,
-                            marker=board_q.change_marker()),
+    cols = board_q.columns(filters, current_user, steps=steps, load=False)
+    target = next(c for c in cols if c.step == doc.step)
+    ids = [r.id for r in target.cards]
+    place, after_id = None, None
+    if old_step == doc.step:
+        place = "replace"
+    elif doc.id in ids:
+        index = ids.index(doc.id)
+        place, after_id = ("first", None) if index == 0 else ("after", ids[index - 1])
+    return (render_template("board/_moved.html", place=place, after_id=after_id, columns=cols,
+                            message=message, **card_context(doc)),
             200, {"HX-Reswap": "none"})
