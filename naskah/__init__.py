@@ -34,7 +34,7 @@ def create_app(test_config=None):
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from . import reqlog, resend, security, staticfiles, templating  # noqa: F401  (resend: SLA pause source)
+    from . import reqlog, resend, search, security, staticfiles, templating  # noqa: F401  (resend: SLA pause source; search: index DDL)
     reqlog.init_app(app)
     staticfiles.init_app(app)
     security.init_app(app)
