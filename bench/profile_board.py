@@ -100,6 +100,8 @@ def _run(args) -> int:
     per = (time.perf_counter() - start) * 1000 / max(1, len(ones[:args.requests]))
     print(f"\n## POST register (htmx), {done} transitions: {per:.1f} ms each under cProfile\n")
     print(top_lines(prof, args.top, "cumulative"))
+    if os.environ.get("PROFILE_DETAIL"):
+        pstats.Stats(prof).sort_stats("cumulative").print_stats(os.environ["PROFILE_DETAIL"], 45)
     return 0
 
 
