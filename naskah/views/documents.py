@@ -139,8 +139,11 @@ def action_form(doc_id, action):
 @bp.post("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
 def action_submit(doc_id, action):
-    doc = documents.get_document(doc_id, current_user, for_update=True)
     t = workflow.get_transition(action)
+    early = _refuse_before_locking(doc_id, t)
+    if early is not None:
+        return early
+    doc = documents.get_document(doc_id, current_user, for_update=True)
     formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
     form = build_form(action, doc, formdata=formdata)
     try:
@@ -179,6 +182,22 @@ def action_submit(doc_id, action):
         return _moved(doc_id, old_step, message)
     flash(message, "success")
     return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc_id) or url_for("board.index"))
+
+
+def _refuse_before_locking(doc_id, t):
+    """A form sent for an older version or step (the other session won) is refused from a read,
+    without queueing for the write lock behind the winner's work (the PDFs of steps 6 to 8).
+    Passing here proves nothing: the locked path checks again."""
+    version = str(request.form.get("version", ""))
+    reads_from_here()
+    doc = documents.get_document(doc_id, current_user)
+    try:
+        workflow.check_current(doc, t, current_user, int(version) if version.isdigit() else None)
+    except DomainError as e:
+        return _refused(doc, e)
+    db.session.rollback()
+    writes_from_here()
+    return None
 
 
 def _form_errors(doc, form, t):
