@@ -58,9 +58,9 @@ class QueuedConnection(sqlite3.Connection):
         self._writer_lock = writer_lock(str(database))
         self._holds_writer = False
 
-    def begin_immediate(self, wait: float = WRITE_WAIT) -> None:
+    def begin_immediate(self, wait: float | None = None) -> None:
         if not self._holds_writer:
-            if not self._writer_lock.acquire(timeout=wait):
+            if not self._writer_lock.acquire(timeout=WRITE_WAIT if wait is None else wait):
                 raise DatabaseBusy("writer queue wait exceeded")
             self._holds_writer = True
         try:

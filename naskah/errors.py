@@ -107,7 +107,9 @@ def busy_answer():
     """503 when the database could not be had in time: the transaction is rolled back here (and
     the request's session ends), so nothing is half-saved; the user may simply retry."""
     from .extensions import db
+    from .readonly import reads_from_here
     db.session.rollback()
+    reads_from_here()  # the page around the message only reads: never queue for the lock again
     response = render_error(503, BUSY_MESSAGE)
     body, status, *rest = response
     return body, status, {**(rest[0] if rest else {}), "Retry-After": "2"}
