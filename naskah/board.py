@@ -69,6 +69,7 @@ class Column:
     offset: int = 0               # cards before this page
     signature: str = ""           # changes when what the first page shows changes (the poll)
     sla_context: tuple | None = None  # (now, calendar, pauses) of the pass that ordered it
+    loaded: bool = False          # cards are (model, CardSla) pairs, not light rows
 
     @property
     def wip_count(self) -> int:
@@ -180,12 +181,13 @@ def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, of
 def fill(cols: list[Column]) -> None:
     """Replace the light rows of the columns' pages by (model, CardSla): one query for all."""
     from . import sla as sla_module
-    pending = [c for c in cols if c.cards and not isinstance(c.cards[0], tuple)]
+    pending = [c for c in cols if not c.loaded]
     docs = _load([r.id for c in pending for r in c.cards])
     for c in pending:
         now, cal, pauses = c.sla_context
         c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])))
                    for r in c.cards if r.id in docs]
+        c.loaded = True
 
 
 MAX_SHOWN = 500  # the plain "tampilkan N lagi" link (no JavaScript) grows a page up to this

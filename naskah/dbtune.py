@@ -21,8 +21,10 @@ Pragmas, and why each is set (per connection, at connect):
 - busy_timeout=30000: how long a writer of ANOTHER process (or a checkpoint) may keep us
   waiting before SQLite gives up; the in-process queue has its own, shorter, WRITE_WAIT.
 - foreign_keys=ON: SQLite does not enforce foreign keys unless asked, per connection.
-- cache_size=-16384 (16 MiB per connection instead of 2 MiB): the board's light query and the
-  agenda's index pages stay in memory; eight waitress threads stay well inside the RSS budget.
+- cache_size left at SQLite's 2 MiB per connection: each of the eight waitress threads has its
+  own connection and cache, so 16 MiB each could add 100+ MiB to the server's RSS (the bench's
+  budget is 150 MB); the hot pages (the board's index ranges, the FTS index) fit, and the rest
+  comes from the OS page cache, which all connections and processes share.
 - temp_store=MEMORY: ORDER BY / GROUP BY scratch space in memory, never a temp file.
 - mmap_size left at 0: reads already come from the OS page cache, and mapped pages would count
   towards the server's RSS (the bench's budget) without a measurable gain at this size.
@@ -113,7 +115,6 @@ def tune_sqlite(engine) -> None:
         cur.execute("PRAGMA busy_timeout=30000")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA synchronous={synchronous}")
-        cur.execute("PRAGMA cache_size=-16384")
         cur.execute("PRAGMA temp_store=MEMORY")
         cur.close()
 
