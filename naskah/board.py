@@ -152,12 +152,19 @@ def _signature(items, dues, size: int, extra) -> str:
 
 
 def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, offset: int = 0,
-            load: bool = True) -> list[Column]:
+            after: int | None = None, load: bool = True) -> list[Column]:
     """The board's columns, one page each: `shown` maps a step to how many cards its page holds
-    (default page_size()), `offset` skips cards (the "tampilkan N lagi" request of one column).
+    (default page_size()), `offset` skips cards (the "tampilkan N lagi" request of one column),
+    or `after`: the page starts after that card when it is still there (a card above it may have
+    moved away since the link was rendered; an offset alone would then skip one).
     load=False keeps light rows instead of models (a transition only needs the order)."""
     from .calendar_admin import wip_limits
     by_step, dues, now, cal, pauses = ordered(filters, user, steps)
+    if after is not None:
+        for items in by_step.values():
+            position = next((i for i, r in enumerate(items) if r.id == after), None)
+            if position is not None:
+                offset = position + 1
     limits = wip_limits()
     size = page_size()
     cols = {s: Column(s, limit=limits.get(int(s)), count=len(items), offset=offset)
@@ -229,7 +236,9 @@ class CardUrls:
         return url_for("board.index", **self.filters.as_args(), **shown)
 
     def column_page(self, col: "Column") -> str:
-        return url_for("board.column", step=int(col.step), offset=col.next_offset, **self.filters.as_args())
+        last = col.cards[-1][0].id if col.cards and col.loaded else None
+        extra = {"after": last} if last is not None else {}
+        return url_for("board.column", step=int(col.step), offset=col.next_offset, **extra, **self.filters.as_args())
 
 
 def shown_from_args(args) -> dict[int, int]:

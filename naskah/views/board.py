@@ -47,12 +47,13 @@ def column(step):
     if step not in {int(s) for s in Step}:
         abort(404)
     filters = board_q.Filters.from_args(request.args)
-    offset = request.args.get("offset", "0")
+    offset, after = request.args.get("offset", "0"), request.args.get("after", "")
     offset = int(offset) if offset.isdigit() else 0
     if not is_htmx_partial():
         return redirect(url_for(".index", **filters.as_args(), **{f"s{step}": offset + board_q.page_size()})
                         + f"#col-{step}")
-    col = board_q.columns(filters, current_user, steps=[Step(step)], offset=offset)[0]
+    col = board_q.columns(filters, current_user, steps=[Step(step)], offset=offset,
+                          after=int(after) if after.isdigit() else None)[0]
     return render_template("board/_column_page.html", col=col)
 
 

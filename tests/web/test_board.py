@@ -109,3 +109,23 @@ def test_column_page_and_plain_more_link(app, client, make):
     assert grown.count('<article class="card') == 4 and "tampilkan 1 lagi" in grown
     everything = client.get("/papan?s1=10").get_data(as_text=True)
     assert all(f'id="card-{i}"' in everything for i in ids) and "lagi</a>" not in everything
+
+
+def test_next_page_starts_after_the_last_card_shown_even_when_one_above_moved(app, client, make):
+    import re
+    from datetime import timedelta
+    from naskah.timeutil import utcnow
+    sandiman = make.user("sandiman")
+    app.config["BOARD_PAGE_SIZE"] = 2
+    ids = [make.document(step=1, sandiman=sandiman, urgency="biasa", received_at=utcnow() - timedelta(hours=5 - i))
+           for i in range(5)]
+    login(client, sandiman)
+    body = client.get("/papan").get_data(as_text=True)
+    link = re.search(r'id="more-1"[^>]*hx-get="([^"]+)"', body).group(1).replace("&amp;", "&")
+    shown = re.findall(r'id="card-(\d+)"', body)
+    assert [int(i) for i in shown] == ids[:2] and f"after={ids[1]}" in link
+    from tests.web.test_actions import state
+    _, version, _ = state(app, ids[0])
+    client.post(f"/dokumen/{ids[0]}/aksi/register", data={"version": str(version)})  # the first card moves on
+    part = client.get(link, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert [int(i) for i in re.findall(r'id="card-(\d+)"', part)] == ids[2:4]  # none skipped
