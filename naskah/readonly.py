@@ -18,6 +18,14 @@ def read_only(view):
     return view
 
 
+def read_first(view):
+    """A view that reads before it decides to write (a transition refuses a stale form from a
+    read): its request begins deferred, also for a POST, and the view calls writes_from_here()
+    before its write transaction. Signing in the user (before_request) then takes no lock."""
+    view.naskah_read_first = True
+    return view
+
+
 def reads_from_here() -> None:
     """The request's transactions from now on only read: they begin deferred (no write lock)."""
     g.naskah_tx_mode = "read"
@@ -35,7 +43,9 @@ def deferred_begin_allowed() -> bool:
     mode = g.get("naskah_tx_mode")
     if mode:
         return mode == "read"
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "naskah_read_first", False):
+        return True
     if request.method not in ("GET", "HEAD"):
         return False
-    view = current_app.view_functions.get(request.endpoint)
     return bool(getattr(view, "naskah_read_only", False))

@@ -10,7 +10,7 @@ from ..decryption import DecryptFailed, record_failure
 from ..errors import Conflict, DomainError
 from ..extensions import db
 from ..models import Role, User
-from ..readonly import read_only, reads_from_here, writes_from_here
+from ..readonly import read_first, read_only, reads_from_here, writes_from_here
 from ..security import roles_required
 from ..sla import card_sla
 from ..templating import is_htmx_partial
@@ -138,6 +138,7 @@ def action_form(doc_id, action):
 
 @bp.post("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_first
 def action_submit(doc_id, action):
     t = workflow.get_transition(action)
     early = _refuse_before_locking(doc_id, t)

@@ -103,3 +103,40 @@ def test_busy_errors_are_recognised_through_the_wrappers():
     assert dbtune.is_busy_error(wrapped)
     assert dbtune.is_busy_error(dbtune.DatabaseBusy("x"))
     assert not dbtune.is_busy_error(OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x")))
+
+
+def test_action_forms_read_without_the_write_lock(sqlite_app, client, make):
+    app, path = sqlite_app
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=1, sandiman=sandiman)
+    login(client, sandiman)
+    lock = dbtune.writer_lock(path)
+    assert lock.acquire(timeout=5)
+    try:
+        r = client.get(f"/dokumen/{doc_id}/aksi/register", headers={"HX-Request": "true"})
+    finally:
+        lock.release()
+    assert r.status_code == 200 and 'name="version"' in r.get_data(as_text=True)
+
+
+def test_a_transition_takes_the_write_lock_once(sqlite_app, client, make, monkeypatch):
+    """The answer (the moved card, the counts) is read after the commit from a deferred
+    transaction: no second BEGIN IMMEDIATE, which used to queue behind every other writer."""
+    app, _ = sqlite_app
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=1, sandiman=sandiman)
+    login(client, sandiman)
+    with app.app_context():
+        version = db.session.get(Document, doc_id).version
+    calls = []
+    original = dbtune.QueuedConnection.begin_immediate
+
+    def counting(self, wait=None):
+        calls.append(1)
+        return original(self, wait)
+
+    monkeypatch.setattr(dbtune.QueuedConnection, "begin_immediate", counting)
+    r = client.post(f"/dokumen/{doc_id}/aksi/register", data={"version": str(version)},
+                    headers={"HX-Request": "true", "HX-Current-URL": "http://x/papan"})
+    assert r.status_code == 200 and f'id="card-{doc_id}"' in r.get_data(as_text=True)
+    assert len(calls) == 1, calls
