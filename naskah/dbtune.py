@@ -60,16 +60,18 @@ class QueuedConnection(sqlite3.Connection):
         self._writer_lock = writer_lock(str(database))
         self._holds_writer = False
 
-    def begin_immediate(self, wait: float | None = None) -> None:
+    def acquire_writer(self, wait: float | None = None) -> None:
+        """Wait for this database's writer queue (before BEGIN IMMEDIATE); DatabaseBusy if the
+        wait exceeds WRITE_WAIT."""
         if not self._holds_writer:
             if not self._writer_lock.acquire(timeout=WRITE_WAIT if wait is None else wait):
                 raise DatabaseBusy("writer queue wait exceeded")
             self._holds_writer = True
-        try:
-            self.execute("BEGIN IMMEDIATE")
-        except BaseException:
+
+    def release_writer(self) -> None:
+        """Give the queue back when BEGIN IMMEDIATE itself failed (no transaction to end)."""
+        if not self.in_transaction:
             self._release()
-            raise
 
     def _release(self) -> None:
         if self._holds_writer:
@@ -126,12 +128,17 @@ def tune_sqlite(engine) -> None:
             conn.exec_driver_sql("BEGIN")
             return
         raw = conn.connection.dbapi_connection
-        if isinstance(raw, QueuedConnection):
+        queued = isinstance(raw, QueuedConnection)
+        if queued:
             started = time.perf_counter()
-            raw.begin_immediate()
+            raw.acquire_writer()
             _note_wait(time.perf_counter() - started)
-        else:
+        try:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if queued:
+                raw.release_writer()
+            raise
 
 
 def _note_wait(seconds: float) -> None:

@@ -129,13 +129,13 @@ def test_a_transition_takes_the_write_lock_once(sqlite_app, client, make, monkey
     with app.app_context():
         version = db.session.get(Document, doc_id).version
     calls = []
-    original = dbtune.QueuedConnection.begin_immediate
+    original = dbtune.QueuedConnection.acquire_writer
 
     def counting(self, wait=None):
         calls.append(1)
         return original(self, wait)
 
-    monkeypatch.setattr(dbtune.QueuedConnection, "begin_immediate", counting)
+    monkeypatch.setattr(dbtune.QueuedConnection, "acquire_writer", counting)
     r = client.post(f"/dokumen/{doc_id}/aksi/register", data={"version": str(version)},
                     headers={"HX-Request": "true", "HX-Current-URL": "http://x/papan"})
     assert r.status_code == 200 and f'id="card-{doc_id}"' in r.get_data(as_text=True)
