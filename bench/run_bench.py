@@ -21,8 +21,9 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 SCALES = {  # archived at the growth baseline, archived in all, normal day, in progress, complaints, requests
-    "full": dict(base_archived=1000, archived=100_000, normal=30, in_progress=500, complaints=10_000, n=300),
-    "tiny": dict(base_archived=50, archived=200, normal=30, in_progress=30, complaints=100, n=20),
+    "full": dict(base_archived=1000, archived=100_000, normal=30, in_progress=500, complaints=10_000, n=300,
+                 paper_runs=9),
+    "tiny": dict(base_archived=50, archived=200, normal=30, in_progress=30, complaints=100, n=20, paper_runs=2),
 }
 
 
@@ -241,7 +242,7 @@ def _bench(sc, n_clients, env, port, out, database, load_before, server):
 
     cms_app, cms_raw = measures.cms_ratio(app)
     from bench_bare import copy_letter
-    paper = copy_letter()
+    paper = copy_letter(sc["paper_runs"])
     load_after = os.getloadavg()
 
     h_board = statistics.mean([h1.rps, h2.rps])
