@@ -33,11 +33,10 @@ def copy_letter(runs: int = 9) -> dict:
     from pyhanko.sign import fields, signers
     from pyhanko.sign.fields import SigSeedSubFilter
     from xhtml2pdf import pisa
+    from xhtml2pdf.config.resources import ResourceAccessPolicy
 
     from naskah import pki
     from naskah.printing import sign as app_sign
-    from xhtml2pdf.config.resources import ResourceAccessPolicy
-
     from naskah.printing.render import FONTS_DIR, TEMPLATES_DIR, render_html, render_pdf
 
     ctx = copy_ctx()

@@ -48,12 +48,12 @@ def main() -> int:
 
 def _run(args) -> int:
     from flask_migrate import upgrade
+    from seed import PASSWORD, Seeder, in_progress_steps
     from sqlalchemy import select
 
     from naskah import create_app
     from naskah.extensions import db
     from naskah.models import Document
-    from seed import PASSWORD, Seeder, in_progress_steps
 
     app = create_app()
     app.config["WTF_CSRF_ENABLED"] = False

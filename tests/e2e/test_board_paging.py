@@ -3,7 +3,7 @@
 search still find every card; a transition moves the card and both counts without a reload."""
 from datetime import timedelta
 
-from naskah.timeutil import utcnow
+from naskah.core.timeutil import utcnow
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories
 
