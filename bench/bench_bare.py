@@ -35,7 +35,7 @@ def copy_letter(runs: int = 9) -> dict:
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-    from naskah import pki
+    from naskah.paper import signing_ca as pki
     from naskah.printing import sign as app_sign
     from naskah.printing.render import FONTS_DIR, TEMPLATES_DIR, render_html, render_pdf
 
