@@ -14,6 +14,7 @@ from naskah.audit import chain as audit
 from naskah.core import vault
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow
+from naskah.correspondents import directory
 from naskah.crypto.cms import DecryptionError, DecryptResult, decrypt
 from naskah.crypto.errors import FAILED, FORMAT, NO_KEY, UNSUPPORTED
 from naskah.decryption import identities as keystore
@@ -32,11 +33,12 @@ EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
               "application/msword": "doc", "application/rtf": "rtf", "application/xml": "xml",
               "text/html": "html"}
 HINTS = {
-    NO_KEY: " Periksa apakah pengirim memakai sertifikat kantor yang berlaku atau kunci bersama yang "
-            "terdaftar untuk instansinya; bila tidak, minta kirim ulang.",
+    NO_KEY: " Periksa apakah pengirim memakai sertifikat kantor yang berlaku, atau kunci bersama (Fernet, "
+            "KEK dengan ID yang sama) atau kata sandi yang terdaftar untuk instansinya; bila tidak, minta kirim ulang.",
     FAILED: " Minta pengirim mengirim ulang kriptogram bila kunci sudah benar.",
     FORMAT: " Pastikan berkas yang diunggah adalah kriptogram utuh (DER, PEM, S/MIME atau token Fernet).",
-    UNSUPPORTED: " Minta pengirim memakai AES-CBC/AES-GCM dengan RSA, atau kunci bersama Fernet.",
+    UNSUPPORTED: " Minta pengirim memakai AES-CBC/AES-GCM untuk sertifikat RSA atau EC, kunci KEK, kata sandi, "
+                 "atau kunci bersama Fernet.",
 }
 
 
@@ -52,8 +54,10 @@ class DecryptFailed(DomainError):
 
 def decrypt_bytes(data: bytes, sender_agency: str | None, at: datetime) -> DecryptResult:
     """Try every office key that may fit; raises DecryptionError only."""
+    entry = directory.resolve(sender_agency)   # expect the directory entry's keys first
+    name = entry.name if entry is not None else sender_agency
     return decrypt(data, keystore.decryption_identities(), keystore.symmetric_keys(at),
-                   sender_agency=sender_agency, trusted_signers=keystore.trusted_signers(sender_agency))
+                   sender_agency=name, trusted_signers=keystore.trusted_signers(name))
 
 
 def _attachment_name(doc: Document, media_type: str) -> str:

@@ -7,6 +7,7 @@ from waitress import serve
 
 from naskah import create_app
 from naskah.core.reqlog import JsonLineFormatter
+from naskah.intake import schedule as intake_schedule
 from naskah.operations import scheduler
 
 
@@ -25,6 +26,7 @@ def main():
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
     scheduler.start(app)
+    intake_schedule.start(app)
     logging.getLogger("naskah").info("Naskah Sandi melayani di http://%s:%s", host, port)
     serve(app, host=host, port=port, threads=threads, ident="naskah")
 

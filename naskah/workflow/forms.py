@@ -23,7 +23,8 @@ from naskah.models import CHANNELS, CLASSIFICATIONS, URGENCIES
 
 
 class ReceiveForm(FlaskForm):
-    sender_agency = StringField("Instansi pengirim", validators=[req(), maxlen(200)])
+    sender_agency = StringField("Instansi pengirim", validators=[req(), maxlen(200)],
+                                render_kw={"list": "agency-list", "autocomplete": "off"})
     sender_ref_number = StringField("Nomor surat pengirim", validators=[req(), maxlen(100)])
     sender_ref_date = DateField("Tanggal surat pengirim", validators=[Optional()],
                                 render_kw={"placeholder": "YYYY-MM-DD"})

@@ -11,6 +11,7 @@ from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.templating import is_htmx_partial
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Role, User
 from naskah.sla.due import card_sla
@@ -76,15 +77,15 @@ def new():
             file_bytes = upload.read(limit + 1)
             if len(file_bytes) > limit:
                 form.cryptogram_file.errors.append(f"Berkas melebihi batas {limit // (1024 * 1024)} MB.")
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             if not file_bytes:
                 form.cryptogram_file.errors.append("Berkas kosong.")
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             try:
                 uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
             except DomainError as e:
                 form.cryptogram_file.errors.append(e.message)
-                return render_template("documents/new.html", form=form), 400
+                return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
             filename = uploads.safe_display_name(upload.filename, default="kriptogram")
         data = form_data(form)
         try:
@@ -93,11 +94,11 @@ def new():
         except DomainError as e:
             db.session.rollback()
             getattr(form, e.field, form.cryptogram_file).errors.append(e.message)
-            return render_template("documents/new.html", form=form), 400
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         flash(f"Kriptogram dari {doc.sender_agency} dicatat. Langkah berikut: agendakan.", "success")
         return redirect(url_for("board.index"))
     status = 400 if request.method == "POST" else 200
-    return render_template("documents/new.html", form=form), status
+    return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), status
 
 
 @bp.get("/<int:doc_id>")
