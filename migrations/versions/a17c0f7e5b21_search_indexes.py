@@ -2,7 +2,7 @@
 and the board's text filter (naskah/search.py keeps the same statements for create_all)
 
 Revision ID: a17c0f7e5b21
-Revises: 5e1c8a0b7d42
+Revises: e42b7a3c903d
 Create Date: 2026-12-01 22:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a17c0f7e5b21'
-down_revision = '5e1c8a0b7d42'
+down_revision = 'e42b7a3c903d'
 branch_labels = None
 depends_on = None
 
