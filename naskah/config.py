@@ -28,6 +28,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None                     # the session lifetime bounds the token
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     BOARD_POLL_SECONDS = 8
+    BOARD_PAGE_SIZE = 10        # cards per column before "tampilkan N lagi" (naskah/board.py)
     PAGE_SIZE = 25
     HSTS = False
     DAILY_CHECK_HOUR = 2                           # WIB hour after which the daily integrity check runs
@@ -67,8 +68,8 @@ def configure(app, test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30, "check_same_thread": False},
-                                                   "hide_parameters": True}
+        from .core.dbtuning import sqlite_connect_args  # the writer queue's connection class
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": sqlite_connect_args(), "hide_parameters": True}
 
 
 def normalise_db_url(url: str) -> str:

@@ -53,6 +53,7 @@ EXPECTED = {
     "integrity.index": allow("admin"),
     "integrity.run": allow("admin"),
     "board.index": allow("sandiman", "kasi", "pejabat"),
+    "board.column": allow("sandiman", "kasi", "pejabat"),
     "agenda.index": allow("sandiman", "kasi", "pejabat"),
     "agenda.print_view": allow("sandiman", "kasi", "pejabat"),
     "agenda.correct": allow("sandiman", "kasi"),
@@ -133,6 +134,7 @@ EXPECTED = {
 
 # URL arguments by name: a value, or a function of the World built below.
 SAMPLE_ARGS = {
+    "step": 2,
     "doc_id": lambda w: w.doc_id,
     "entry_id": lambda w: w.entry_id,
     "user_id": lambda w: w.target_user_id,

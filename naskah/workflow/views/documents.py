@@ -6,6 +6,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
 from naskah.core import registry, uploads
+from naskah.core.dbtuning import read_first, read_only, reads_from_here, writes_from_here
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.templating import is_htmx_partial
@@ -42,8 +43,15 @@ def build_form(action: str, doc, formdata=None):
         if formdata is None and doc.assigned_to_id:
             form.courier_id.data = str(doc.assigned_to_id)
     if action == "revise" and formdata is None:
+        # Reading the plaintext is audited, so this GET writes: end the deferred read and take
+        # the writer's path for the reading (naskah.core.dbtuning).
+        doc_id = doc.id
+        db.session.rollback()
+        writes_from_here()
+        doc = documents.get_document(doc_id, current_user)
         content = documents.read_content(doc, current_user, purpose="edit") or {}
         db.session.commit()
+        reads_from_here()
         for key, value in content.items():
             if key in form._fields:
                 form[key].data = value
@@ -133,6 +141,7 @@ def card(doc_id):
 
 @bp.get("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_only
 def action_form(doc_id, action):
     doc = documents.get_document(doc_id, current_user)
     t = workflow.get_transition(action)
@@ -149,9 +158,13 @@ def action_form(doc_id, action):
 
 @bp.post("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_first
 def action_submit(doc_id, action):
-    doc = documents.get_document(doc_id, current_user, for_update=True)
     t = workflow.get_transition(action)
+    early = _refuse_before_locking(doc_id, t)
+    if early is not None:
+        return early
+    doc = documents.get_document(doc_id, current_user, for_update=True)
     formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
     form = build_form(action, doc, formdata=formdata)
     try:
@@ -166,15 +179,33 @@ def action_submit(doc_id, action):
         doc = workflow.run(doc_id, action, current_user, form_data(form),
                            expected_version=int(version) if str(version).isdigit() else None)
     except DomainError as e:
+        reads_from_here()  # the refusal only renders: a deferred snapshot
         doc = documents.get_document(doc_id)
         if show_errors(form, e):
             return _form_errors(doc, form, t)
         return _refused(doc, e)
+    reads_from_here()  # committed: what follows only renders, from a deferred snapshot (never the lock)
     message = result_message(action, doc)
     if is_htmx_partial():
-        return _board_update(doc, old_step, message)
+        return _moved(doc_id, old_step, message)
     flash(message, "success")
-    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc.id) or url_for("board.index"))
+    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc_id) or url_for("board.index"))
+
+
+def _refuse_before_locking(doc_id, t):
+    """A form sent for an older version or step (the other session won) is refused from a read,
+    without queueing for the write lock behind the winner's work (the PDFs of steps 6 to 8).
+    Passing here proves nothing: the locked path checks again."""
+    version = str(request.form.get("version", ""))
+    reads_from_here()
+    doc = documents.get_document(doc_id, current_user)
+    try:
+        workflow.check_current(doc, t, current_user, int(version) if version.isdigit() else None)
+    except DomainError as e:
+        return _refused(doc, e)
+    db.session.rollback()
+    writes_from_here()
+    return None
 
 
 def _form_errors(doc, form, t):
@@ -191,11 +222,21 @@ def _refused(doc, error: DomainError):
                            message=error.message, doc=doc), error.status
 
 
-def _board_update(doc, old_step, message):
-    """Re-render the two affected columns out of band, plus the flash; the card moves with them."""
+def _moved(doc_id, old_step, message):
+    """Answer a transition with what moved, out of band: the card leaves its column and enters
+    the other at its place on the first page (or is replaced in place), both counts, the flash."""
     filters = board_q.Filters.from_url(request.headers.get("HX-Current-URL"))
+    doc = documents.get_document(doc_id)
     steps = sorted({workflow.Step(old_step), workflow.Step(doc.step)})
-    cols = board_q.columns(filters, current_user, steps=steps)
-    return (render_template("board/_update.html", columns=cols, message=message, filters=filters,
-                            marker=board_q.change_marker()),
+    cols = board_q.columns(filters, current_user, steps=steps, load=False)
+    target = next(c for c in cols if c.step == doc.step)
+    ids = [r.id for r in target.cards]
+    place, after_id = None, None
+    if old_step == doc.step:
+        place = "replace"
+    elif doc.id in ids:
+        index = ids.index(doc.id)
+        place, after_id = ("first", None) if index == 0 else ("after", ids[index - 1])
+    return (render_template("board/_moved.html", place=place, after_id=after_id, columns=cols,
+                            message=message, **card_context(doc)),
             200, {"HX-Reswap": "none"})
