@@ -15,7 +15,7 @@ import qrcode
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit
+from . import audit, websessions
 from .crypto import vault
 from .errors import DomainError
 from .extensions import db
@@ -212,5 +212,6 @@ def disable(user, actor, *, reset: bool = False) -> None:
     db.session.flush()
     vault.destroy(blob_id)
     user.session_epoch = (user.session_epoch or 0) + 1  # existing sessions sign in again
+    websessions.end_for(user.id, keep=websessions.current_hash() if actor is user else None)
     audit.append("auth.2fa_reset" if reset else "auth.2fa_disabled", actor=actor,
                  object_type="user", object_id=user.id, details={"username": user.username})

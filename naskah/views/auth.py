@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import audit
+from .. import audit, websessions
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm
 from ..models import Role, User
@@ -70,7 +70,8 @@ def login():
             return render_template("auth/login.html", form=form), 401
         user.failed_logins = 0
         user.locked_until = None
-        session.clear()  # a fresh session at every sign-in
+        session.clear()  # a fresh session (and a new server-side id) at every sign-in
+        websessions.regenerate()
         login_user(user)
         session["login_at"] = session["last_seen"] = now.timestamp()
         audit.append("auth.login", actor=user)
@@ -89,6 +90,7 @@ def login():
 @roles_required()
 def logout():
     audit.append("auth.logout", actor=current_user)
+    websessions.end_one(current_user.id, websessions.current_id())  # the row goes now, not only the cookie
     db.session.commit()
     logout_user()
     session.clear()
@@ -109,6 +111,7 @@ def change_password():
             user = current_user._get_current_object()
             user.set_password(form.new.data)  # bumps the epoch: other sessions end
             user.must_change_password = False
+            websessions.end_for(user.id, keep=websessions.current_hash())
             audit.append("auth.password_changed", actor=user)
             db.session.commit()
             login_user(user)

@@ -5,7 +5,7 @@ The gate in naskah.security keeps a signed-in user on these pages until the seco
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from .. import twofactor
+from .. import twofactor, websessions
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import SecondFactorForm
@@ -116,6 +116,7 @@ def confirm():
         flash("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi.", "error")
         return redirect(url_for(".setup"))
     user.session_epoch = (user.session_epoch or 0) + 1
+    websessions.end_for(user.id, keep=websessions.current_hash())
     db.session.commit()
     _relogin(user)
     return render_template("twofactor/codes.html", codes=codes, first=True)

@@ -47,6 +47,9 @@ EXPECTED = {
     "twofactor.regenerate": SIGNED_IN,
     "twofactor.disable": SIGNED_IN,
     "twofactor.admin_reset": allow("admin"),
+    "account_sessions.index": SIGNED_IN,
+    "account_sessions.end": SIGNED_IN,
+    "account_sessions.admin_end": allow("admin"),
     "admin.users": allow("admin"),
     "admin.toggle_active": allow("admin"),
     "admin.reset": allow("admin"),
@@ -122,7 +125,7 @@ SAMPLE_ARGS = {
     "user_id": lambda w: w.target_user_id,
     "action": "report",
     "filename": "css/app.css",
-    "att_id": 1, "req_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
+    "att_id": 1, "req_id": 1, "session_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
     "code": "ABCDEFGHJKMNPQRS", "kind": "identitas", "fmt": "pdf",
 }
 

