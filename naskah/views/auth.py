@@ -9,6 +9,7 @@ from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm
 from ..models import Role, User
 from ..ratelimit import client_key, limiter
+from ..redirects import safe_target
 from ..security import mark_second_factor_done, public, roles_required, second_factor_pending
 from ..timeutil import utcnow
 
@@ -31,9 +32,7 @@ def home_for(user) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_target(target)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
