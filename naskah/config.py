@@ -21,6 +21,10 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_PAIR_FREE_FAILURES = 3                   # per account AND address: free failures, then ...
+    LOGIN_PAIR_BASE_DELAY = 2                      # ... this many seconds blocked, doubling per failure ...
+    LOGIN_PAIR_MAX_DELAY = 900                     # ... up to 15 minutes
+    LOGIN_PAIR_FORGET_SECONDS = 3600               # failures older than this are forgotten
     LOGIN_IP_MAX_FAILURES = 20                     # failed sign-ins (password or code) per address ...
     LOGIN_IP_WINDOW_SECONDS = 600                  # ... in this window, then 429 until it slides
     TWOFACTOR_REQUIRED_ROLES = ("kasi", "admin")

@@ -35,9 +35,18 @@ def upgrade():
     )
     op.create_index('ix_web_sessions_user_id', 'web_sessions', ['user_id'], unique=False)
     op.create_index('ix_web_sessions_expires_at', 'web_sessions', ['expires_at'], unique=False)
+    op.create_table(
+        'rate_counters',
+        sa.Column('key', sa.String(length=64), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.Column('window_start', sa.DateTime(), nullable=False),
+        sa.Column('blocked_until', sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint('key'),
+    )
 
 
 def downgrade():
+    op.drop_table('rate_counters')
     op.drop_index('ix_web_sessions_expires_at', table_name='web_sessions')
     op.drop_index('ix_web_sessions_user_id', table_name='web_sessions')
     op.drop_table('web_sessions')

@@ -1,20 +1,20 @@
 """Sign in, sign out, change password (forced at first login)."""
-from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from .. import audit, websessions
+from .. import audit, login_throttle, websessions
 from ..extensions import db
 from ..forms import ChangePasswordForm, LoginForm
-from ..models import Role, User
+from ..models import Role
 from ..ratelimit import client_key, limiter
 from ..redirects import safe_target
 from ..security import mark_second_factor_done, public, roles_required, second_factor_pending
 from ..timeutil import utcnow
 
 bp = Blueprint("auth", __name__)
-GENERIC_FAIL = "Nama pengguna atau kata sandi salah."
+GENERIC_FAIL = ("Nama pengguna atau kata sandi salah. Setelah beberapa kali salah, tunggu sebentar "
+                "sebelum mencoba lagi.")
 IP_THROTTLED = "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu beberapa menit lalu coba lagi."
 
 
@@ -43,30 +43,18 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         if not limiter().allowed(*_ip_window()):
-            # Per-address throttle on top of the per-user lock: guessing across many accounts.
+            # Per-address throttle across accounts: guessing one password against many users.
             flash(IP_THROTTLED, "error")
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(db.select(User).where(User.username == form.username.data.strip().lower()))
-        now = utcnow()
-        if user is not None and user.locked_until and user.locked_until > now:
-            audit.append("auth.login_locked", actor=user)
-            db.session.commit()
-            flash("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti.", "error")
-            return render_template("auth/login.html", form=form), 429
-        if user is None or not user.active or not user.check_password(form.password.data):
-            if user is not None:
-                user.failed_logins = (user.failed_logins or 0) + 1
-                if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                    user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-                    user.failed_logins = 0
-                audit.append("auth.login_failed", actor=user)
-            else:
-                audit.append("auth.login_failed", actor_name=form.username.data[:40] or "?",
-                             details={"unknown_user": True})
-            db.session.commit()
+        username = form.username.data.strip().lower()
+        user, reason = login_throttle.check(username, form.password.data, request.remote_addr)
+        if reason is not None:
+            # Unknown, wrong, inactive and throttled answer alike, after the same work.
+            login_throttle.record_failure(username, request.remote_addr, user, reason)
             limiter().hit(*_ip_window())
             flash(GENERIC_FAIL, "error")
             return render_template("auth/login.html", form=form), 401
+        now = utcnow()
         user.failed_logins = 0
         user.locked_until = None
         session.clear()  # a fresh session (and a new server-side id) at every sign-in
