@@ -38,8 +38,9 @@ def create_app(test_config=None):
     reqlog.init_app(app)
     staticfiles.init_app(app)
     security.init_app(app)
-    from . import websessions
+    from . import siteurl, websessions
     websessions.init_app(app)
+    siteurl.init_app(app)
     templating.init_app(app)
     if app.config.get("PROXY_COUNT"):
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -9,9 +9,8 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, has_request_context, request
 
-from . import settings
+from . import siteurl
 from .extensions import db
 from .models import CLASSIFICATIONS, Document
 from .models.paper import IssuedFile, IssuedPaper, SigningCertificate
@@ -34,12 +33,8 @@ def display(code: str) -> str:
 
 
 def base_url() -> str:
-    configured = settings.get("verification_base_url")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return current_app.config.get("VERIFY_BASE_URL", "http://localhost:5000").rstrip("/")
+    """The office's configured address, never the request's Host header (naskah.siteurl)."""
+    return siteurl.office_base_url("verification_base_url")
 
 
 def verify_url(code: str) -> str:

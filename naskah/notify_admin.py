@@ -1,7 +1,7 @@
 """Admin side of notifications: the SMTP settings and each user's e-mail address."""
 from __future__ import annotations
 
-from . import audit, notify, settings
+from . import audit, notify, settings, siteurl
 from .errors import DomainError
 from .extensions import db
 from .models import Role, User
@@ -74,5 +74,5 @@ def send_test(address: str) -> int:
     config = notify.smtp_config()
     if not config["host"] or not config["sender"]:
         raise DomainError("Simpan dulu server SMTP dan alamat pengirim.", field="test_to")
-    base = (settings.get("public_base_url") or "").rstrip("/")
+    base = siteurl.office_base_url("public_base_url")
     return notify.send(config, [notify.build_message(config["sender"], address, f"{base}/papan")])

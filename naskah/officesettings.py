@@ -10,7 +10,7 @@ import io
 import string
 from urllib.parse import urlparse
 
-from . import audit, settings
+from . import audit, settings, siteurl
 from .errors import DomainError
 from .extensions import db
 from .models import CLASSIFICATIONS, Role, User
@@ -99,6 +99,9 @@ def check_base_url(url: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
         raise DomainError("Isi alamat lengkap, misalnya http://192.168.1.10:5000", field="verification_base_url")
+    if not siteurl.is_trusted(url):
+        raise DomainError(f"Server ini tidak melayani nama {parsed.hostname}. Tambahkan nama itu ke "
+                          "NASKAH_TRUSTED_HOSTS lalu mulai ulang layanan.", field="verification_base_url")
     return url.rstrip("/")
 
 

@@ -4,7 +4,7 @@ from flask import (Blueprint, Response, abort, flash, redirect, render_template,
 from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
-from .. import complaints, settings, sla
+from .. import complaints, settings, siteurl, sla
 from ..complaint_forms import ACTION_FORMS, QuickComplaintForm
 from ..errors import Conflict, DomainError
 from ..extensions import db
@@ -207,7 +207,7 @@ def _refused(c, error: DomainError):
 # -- the slip -------------------------------------------------------------------------------
 def public_url(endpoint: str, **values) -> str:
     """An address the complainant can open: office setting public_base_url, else this server."""
-    base = (settings.get("public_base_url") or "").strip().rstrip("/") or request.url_root.rstrip("/")
+    base = siteurl.office_base_url("public_base_url")
     return base + url_for(endpoint, **values)
 
 
