@@ -12,6 +12,7 @@ from ..models import AgendaEntry
 from ..readonly import read_only
 from ..security import roles_required
 from ..timeutil import utcnow, to_wib
+from ..sameorigin import same_origin_only
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 NAV = [("agenda.index", "Buku Agenda", {"sandiman", "kasi", "pejabat"}, 30)]
@@ -71,6 +72,7 @@ def index():
 
 @bp.get("/cetak")
 @roles_required(*READERS)
+@same_origin_only
 def print_view():
     filters, errors = _parse_filters(request.args)
     if not any(filters.values()):

@@ -12,6 +12,7 @@ from ..models.paper import Disposal
 from ..security import roles_required
 from .agenda import _parse_filters
 from .printing import pdf_response
+from ..sameorigin import same_origin_only
 
 bp = Blueprint("archive", __name__, url_prefix="/arsip")
 NAV = [("archive.index", "Arsip", {"sandiman", "kasi"}, 35)]
@@ -78,6 +79,7 @@ def disposal(disposal_id):
 
 @bp.get("/pemusnahan/<int:disposal_id>.pdf")
 @roles_required("sandiman", "kasi")
+@same_origin_only
 def disposal_pdf(disposal_id):
     from .. import audit
     row = db.session.get(Disposal, disposal_id) or abort(404)

@@ -8,6 +8,7 @@ from ..models import Role, User
 from ..printing.render import render_html, render_pdf
 from ..security import roles_required
 from ..templating import EVENT_LABELS
+from ..sameorigin import same_origin_only
 
 bp = Blueprint("decryption", __name__, url_prefix="/dokumen")
 
@@ -30,6 +31,7 @@ def _download_name(name: str) -> str:
 
 @bp.get("/<int:doc_id>/lampiran/<int:att_id>")
 @roles_required("sandiman", "kasi")
+@same_origin_only
 def attachment(doc_id, att_id):
     doc = documents.get_document(doc_id, current_user)
     att, payload = decryption.read_attachment(doc, att_id, current_user)

@@ -10,6 +10,7 @@ from ..keyforms import CorrespondentForm, GenerateKeyForm, ImportCertForm, Impor
 from ..models.keys import CorrespondentCert, OfficeIdentity, SharedKey
 from ..security import roles_required
 from ..templating import EVENT_LABELS
+from ..sameorigin import same_origin_only
 
 bp = Blueprint("keys", __name__, url_prefix="/admin/kunci")
 NAV = [("keys.index", "Kunci", {"admin", "kasi"}, 85)]
@@ -131,6 +132,7 @@ def add_correspondent():
 
 @bp.get("/identitas/<int:row_id>/sertifikat.pem")
 @roles_required(*MANAGERS)
+@same_origin_only
 def export_cert(row_id):
     identity = keystore.get_or_404(OfficeIdentity, row_id)
     pem = keystore.export_cert(identity, actor=current_user)
@@ -141,6 +143,7 @@ def export_cert(row_id):
 
 @bp.get("/identitas/<int:row_id>/csr.pem")
 @roles_required(*MANAGERS)
+@same_origin_only
 def export_csr(row_id):
     identity = keystore.get_or_404(OfficeIdentity, row_id)
     pem = keystore.export_csr(identity, actor=current_user)

@@ -14,6 +14,7 @@ from ..printing.render import RenderError
 from ..security import roles_required
 from ..templating import EVENT_LABELS
 from ..timeutil import to_wib, utcnow
+from ..sameorigin import same_origin_only
 
 bp = Blueprint("printing", __name__, url_prefix="/cetak")
 WORKERS = ("sandiman", "kasi")
@@ -61,6 +62,7 @@ def _fmt(fmt: str) -> str:
 
 @bp.get("/<int:doc_id>/salinan.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def copy_letter(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.copy_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".copy_letter")
@@ -68,6 +70,7 @@ def copy_letter(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/pengantar.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def cover_letter(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.cover_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".cover_letter")
@@ -75,6 +78,7 @@ def cover_letter(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/amplop.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def envelope(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     kind = request.args.get("jenis") or letters.envelope_kinds(doc)[0]
@@ -85,6 +89,7 @@ def envelope(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/tanda-terima.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def receipt(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.receipt(doc, current_user, _fmt(fmt)), fmt, doc_id, ".receipt")
@@ -102,6 +107,7 @@ def parse_period(value: str):
 
 @bp.get("/agenda.<fmt>")
 @roles_required("sandiman", "kasi", "pejabat")
+@same_origin_only
 def agenda_book(fmt):
     _fmt(fmt)
     year, month, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))

@@ -63,6 +63,9 @@ EXPECTED = {
     "documents.new": allow("sandiman"),
     "documents.show": allow("sandiman", "kasi", "pejabat"),
     "documents.card": allow("sandiman", "kasi", "pejabat"),
+    # The sample document has no assignee: only the kasi may read it (need-to-know).
+    "documents.read": allow("sandiman", "kasi", "pejabat", domain_403={"sandiman", "pejabat"}),
+    "documents.revise_open": allow("sandiman", "kasi", domain_403={"sandiman", "kasi"}),
     # The sample document waits for "report", a sandiman's step: the kasi is refused by the workflow.
     "documents.action_form": allow("sandiman", "kasi", domain_403={"kasi"}),
     "documents.action_submit": allow("sandiman", "kasi", domain_403={"kasi"}),
