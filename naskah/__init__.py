@@ -38,7 +38,8 @@ def create_app(test_config=None):
     reqlog.init_app(app)
     staticfiles.init_app(app)
     security.init_app(app)
-    from . import siteurl, websessions
+    from . import denials, siteurl, websessions
+    denials.init_app(app)
     websessions.init_app(app)
     siteurl.init_app(app)
     templating.init_app(app)

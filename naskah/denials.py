@@ -1,5 +1,7 @@
 """Refusals of classified content leave a trace: who, what, from where (an audit event each)."""
-from flask import request
+from datetime import date, datetime, time
+
+from flask import g, request
 from flask_login import current_user
 
 from . import audit
@@ -17,8 +19,27 @@ def record(reason: str, *, document=None, object_type=None, object_id=None) -> N
                  object_type=object_type, object_id=object_id,
                  details={"reason": reason, "path": request.path[:200], "method": request.method})
     db.session.commit()
+    g.denial_recorded = True
 
 
 def deny(reason: str, *, message: str | None = None, status: int = 403, **target):
     record(reason, **target)
     return render_error(status, message)
+
+
+def count_between(start: date, end: date) -> int:
+    """Denials recorded from `start` up to `end` (WIB dates, end exclusive): for the dashboard."""
+    from .models import AuditEvent
+    from .timeutil import WIB
+    lo, hi = (datetime.combine(d, time(), tzinfo=WIB) for d in (start, end))
+    return db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+        AuditEvent.action == DENIED, AuditEvent.at >= lo, AuditEvent.at < hi)) or 0
+
+
+def init_app(app) -> None:
+    @app.after_request
+    def audit_refusals(response):
+        """Every 403 (role check, need-to-know, workflow guard) becomes one audit event."""
+        if response.status_code == 403 and not g.get("denial_recorded") and current_user.is_authenticated:
+            record("forbidden", document=(request.view_args or {}).get("doc_id"))
+        return response

@@ -19,7 +19,8 @@ QUICK = {"channel": "langsung", "name": "Siti Aminah", "contact": "0812-3333-444
 
 def _events(app):
     with app.app_context():
-        return db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+        return db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+            AuditEvent.action != "access.denied"))  # refusals are audited as access.denied (tests/web/test_denials.py), not counted here
 
 
 def _complaints(app):
