@@ -206,6 +206,8 @@ class UserForm(FlaskForm):
     nip = StringField("NIP", validators=[Optional(), maxlen(30)])
     title = StringField("Jabatan", validators=[Optional(), maxlen(120)])
     role = SelectField("Peran", choices=[], validators=[req()])
+    reason = StringField("Alasan (wajib untuk akun Kasi: disetujui Kasi atau Pejabat)",
+                         validators=[Optional(), maxlen(500)])
 
     def validate_username(self, field):
         import re

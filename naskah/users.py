@@ -39,6 +39,9 @@ def create_user(username: str, role: str, *, full_name: str | None = None, nip=N
 def set_active(user: User, active: bool, actor) -> None:
     if actor is not None and user.id == actor.id and not active:
         raise DomainError("Anda tidak dapat menonaktifkan akun sendiri.")
+    from .approvals import pending_for
+    if active and pending_for(user.id, "create") is not None:
+        raise DomainError("Akun Kasi ini baru aktif setelah permintaannya disetujui.")
     user.active = active
     user.session_epoch = (user.session_epoch or 0) + 1  # end their sessions
     websessions.end_for(user.id)

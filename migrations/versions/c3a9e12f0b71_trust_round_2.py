@@ -43,9 +43,31 @@ def upgrade():
         sa.Column('blocked_until', sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint('key'),
     )
+    op.create_table(
+        'kasi_approvals',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=20), nullable=False),
+        sa.Column('subject_id', sa.Integer(), nullable=False),
+        sa.Column('requested_by_id', sa.Integer(), nullable=False),
+        sa.Column('reason', sa.Text(), nullable=False),
+        sa.Column('approver_role', sa.String(length=20), nullable=False),
+        sa.Column('status', sa.String(length=20), nullable=False),
+        sa.Column('requested_at', sa.DateTime(), nullable=False),
+        sa.Column('decided_by_id', sa.Integer(), nullable=True),
+        sa.Column('decided_at', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['subject_id'], ['users.id']),
+        sa.ForeignKeyConstraint(['requested_by_id'], ['users.id']),
+        sa.ForeignKeyConstraint(['decided_by_id'], ['users.id']),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_kasi_approvals_subject_id', 'kasi_approvals', ['subject_id'], unique=False)
+    op.create_index('ix_kasi_approvals_status', 'kasi_approvals', ['status'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_kasi_approvals_status', table_name='kasi_approvals')
+    op.drop_index('ix_kasi_approvals_subject_id', table_name='kasi_approvals')
+    op.drop_table('kasi_approvals')
     op.drop_table('rate_counters')
     op.drop_index('ix_web_sessions_expires_at', table_name='web_sessions')
     op.drop_index('ix_web_sessions_user_id', table_name='web_sessions')

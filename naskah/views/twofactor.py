@@ -5,7 +5,7 @@ The gate in naskah.security keeps a signed-in user on these pages until the seco
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from .. import twofactor, websessions
+from .. import approvals, twofactor, websessions
 from ..errors import DomainError
 from ..extensions import db
 from ..forms import SecondFactorForm
@@ -168,6 +168,9 @@ def admin_reset(user_id):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    if approvals.needs_approval("reset_2fa", user):
+        from .admin import _ask
+        return _ask(user, "reset_2fa")
     try:
         twofactor.disable(user, current_user._get_current_object(), reset=True)
         db.session.commit()

@@ -53,6 +53,9 @@ EXPECTED = {
     "admin.users": allow("admin"),
     "admin.toggle_active": allow("admin"),
     "admin.reset": allow("admin"),
+    "admin.change_role": allow("admin"),
+    "approvals.index": allow("kasi", "pejabat"),
+    "approvals.decide": allow("kasi", "pejabat"),
     "integrity.index": allow("admin"),
     "integrity.run": allow("admin"),
     "board.index": allow("sandiman", "kasi", "pejabat"),
@@ -128,7 +131,7 @@ SAMPLE_ARGS = {
     "user_id": lambda w: w.target_user_id,
     "action": "report",
     "filename": "css/app.css",
-    "att_id": 1, "req_id": 1, "session_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
+    "att_id": 1, "req_id": 1, "session_id": 1, "approval_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
     "code": "ABCDEFGHJKMNPQRS", "kind": "identitas", "fmt": "pdf",
 }
 

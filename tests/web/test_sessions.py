@@ -60,7 +60,7 @@ def test_cookie_carries_only_an_id_and_the_database_only_its_hash(app, client, m
                                  "admin_reset_2fa", "admin_end_sessions"])
 def test_account_changes_end_sessions_on_the_server(app, make, how):
     admin = make.user("admin")
-    victim = make.user("kasi") if how == "admin_reset_2fa" else make.user("sandiman")
+    victim = make.user("sandiman", totp=how == "admin_reset_2fa")
     browser = app.test_client()
     login(browser, victim)
     thief = _copy(app, browser)
