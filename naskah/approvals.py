@@ -16,7 +16,7 @@ from .timeutil import utcnow
 
 KASI = Role.KASI.value
 KIND_LABELS = {"create": "Membuat akun Kasi", "grant": "Memberi peran Kasi",
-               "reset_password": "Mengatur ulang kata sandi Kasi",
+               "reset_password": "Mengatur ulang kata sandi Kasi",  # a label, not a password # nosec B105
                "reset_2fa": "Mengatur ulang verifikasi dua langkah Kasi"}
 
 
