@@ -29,6 +29,8 @@ def create_app(test_config=None):
 
     from .crypto.vault import load_or_create_master_key
     app.extensions["naskah_master_key"] = load_or_create_master_key(app)
+    from .audit import load_key as load_audit_key
+    app.extensions["naskah_audit_key"] = load_audit_key(app)
 
     with app.app_context():
         if db.engine.dialect.name == "sqlite":

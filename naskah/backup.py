@@ -35,7 +35,7 @@ from .extensions import db
 MAGIC = b"NASKAH-SANDI-BACKUP/1\n"
 CHUNK = 1 << 20
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
-INSTANCE_FILES = ("secret_key", "master.key", "config.py")
+INSTANCE_FILES = ("secret_key", "master.key", "audit.key", "config.py")
 MIN_PASSPHRASE = 12
 
 
@@ -130,6 +130,7 @@ def _instance_files() -> dict[str, bytes]:
             files[name] = (inst / name).read_bytes()
     # The key in use is what opens the vault, wherever it came from (file, env or config).
     files["master.key"] = base64.urlsafe_b64encode(current_app.extensions["naskah_master_key"])
+    files["audit.key"] = current_app.extensions["naskah_audit_key"]  # the chain cannot verify without it
     return files
 
 

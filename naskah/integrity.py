@@ -57,11 +57,16 @@ def check_database():
 
 @register_check("audit", "Rantai hash jejak audit")
 def check_audit():
+    from .auditcheckpoint import verify_checkpoints
     ok, event, checked = audit.verify()
-    if ok:
-        return True, f"{checked} kejadian, rantai utuh", []
-    where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang"
-    return False, f"rantai putus setelah {checked} kejadian", [where]
+    signed_ok, signed, problems = verify_checkpoints()
+    if not ok:
+        where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang"
+        problems = [where, *problems]
+        return False, f"rantai putus setelah {checked} kejadian", problems
+    if not signed_ok:
+        return False, f"{checked} kejadian; checkpoint bertanda tangan tidak cocok", problems
+    return True, f"{checked} kejadian, rantai utuh, {signed} checkpoint cocok", []
 
 
 def _batches(model, key):
@@ -138,6 +143,9 @@ def run_and_store(trigger: str, actor=None) -> dict:
     report["trigger"] = trigger
     db.session.rollback()  # the checks only read; start the write transaction clean
     settings.set_value(REPORT_KEY, report)
+    if report["ok"]:
+        from .auditcheckpoint import make_checkpoint
+        make_checkpoint()  # sign the head of a chain that was just found whole
     audit.append("integrity.check", actor=actor, actor_name=None if actor else trigger,
                  details={"ok": report["ok"], "failed": [r["name"] for r in report["checks"] if not r["ok"]]})
     db.session.commit()

@@ -62,9 +62,28 @@ def upgrade():
     )
     op.create_index('ix_kasi_approvals_subject_id', 'kasi_approvals', ['subject_id'], unique=False)
     op.create_index('ix_kasi_approvals_status', 'kasi_approvals', ['status'], unique=False)
+    # Existing chains migrate: their events keep plain SHA-256 links, new ones are keyed (HMAC).
+    op.add_column('audit_head', sa.Column('keyed_from_seq', sa.Integer(), nullable=False, server_default='1'))
+    op.execute("UPDATE audit_head SET keyed_from_seq = seq + 1")
+    op.create_table(
+        'audit_checkpoints',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('seq', sa.Integer(), nullable=False),
+        sa.Column('head_hash', sa.String(length=64), nullable=False),
+        sa.Column('keyed_from_seq', sa.Integer(), nullable=False),
+        sa.Column('at', sa.DateTime(), nullable=False),
+        sa.Column('signature', sa.LargeBinary(), nullable=False),
+        sa.Column('signer_fingerprint', sa.String(length=64), nullable=False),
+        sa.PrimaryKeyConstraint('id'),
+    )
+    op.create_index('ix_audit_checkpoints_seq', 'audit_checkpoints', ['seq'], unique=False)
 
 
 def downgrade():
+    op.drop_index('ix_audit_checkpoints_seq', table_name='audit_checkpoints')
+    op.drop_table('audit_checkpoints')
+    with op.batch_alter_table('audit_head') as batch:
+        batch.drop_column('keyed_from_seq')
     op.drop_index('ix_kasi_approvals_status', table_name='kasi_approvals')
     op.drop_index('ix_kasi_approvals_subject_id', table_name='kasi_approvals')
     op.drop_table('kasi_approvals')
