@@ -30,6 +30,9 @@ def init_command():
     from flask_migrate import upgrade
     upgrade()
     from . import users
+    from .crypto import vault
+    if vault.backfill_macs():  # rows migrated from the old plaintext SHA-256 column
+        db.session.commit()
     if db.session.scalar(db.select(User.id).where(User.role == Role.ADMIN.value)) is None:
         user, password = users.create_user("admin", "admin", full_name="Administrator")
         db.session.commit()

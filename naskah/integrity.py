@@ -83,7 +83,7 @@ def _batches(model, key):
         db.session.expunge_all()
 
 
-@register_check("secrets", "Brankas rahasia (dekripsi dan SHA-256 tiap SecretBlob)")
+@register_check("secrets", "Brankas rahasia (dekripsi dan MAC tiap SecretBlob)")
 def check_secrets():
     problems, count = [], 0
     for rows in _batches(SecretBlob, SecretBlob.id):
@@ -94,8 +94,8 @@ def check_secrets():
             except vault.VaultError:
                 problems.append(f"SecretBlob {blob.id} ({blob.purpose}): gagal dibuka")
                 continue
-            if hashlib.sha256(data).hexdigest() != blob.sha256 or len(data) != blob.size:
-                problems.append(f"SecretBlob {blob.id} ({blob.purpose}): SHA-256 tidak cocok")
+            if (blob.mac is not None and not vault.mac_ok(blob)) or len(data) != blob.size:
+                problems.append(f"SecretBlob {blob.id} ({blob.purpose}): MAC tidak cocok")
     return not problems, f"{count} rahasia diperiksa", problems
 
 
@@ -142,6 +142,10 @@ def run_and_store(trigger: str, actor=None) -> dict:
     report = run_all()
     report["trigger"] = trigger
     db.session.rollback()  # the checks only read; start the write transaction clean
+    try:
+        vault.backfill_macs()  # rows migrated from the old plaintext SHA-256 column
+    except vault.VaultError:
+        db.session.rollback()  # a tampered row: reported by the secrets check, never given a MAC
     settings.set_value(REPORT_KEY, report)
     if report["ok"]:
         from .auditcheckpoint import make_checkpoint

@@ -77,9 +77,17 @@ def upgrade():
         sa.PrimaryKeyConstraint('id'),
     )
     op.create_index('ix_audit_checkpoints_seq', 'audit_checkpoints', ['seq'], unique=False)
+    # The SHA-256 of each plaintext goes; a keyed MAC over the ciphertext replaces it, filled by
+    # `flask init` and the daily check once the master key has opened the row (vault.backfill_macs).
+    with op.batch_alter_table('secret_blobs') as batch:
+        batch.add_column(sa.Column('mac', sa.String(length=64), nullable=True))
+        batch.drop_column('sha256')
 
 
 def downgrade():
+    with op.batch_alter_table('secret_blobs') as batch:
+        batch.add_column(sa.Column('sha256', sa.String(length=64), nullable=False, server_default=''))
+        batch.drop_column('mac')
     op.drop_index('ix_audit_checkpoints_seq', table_name='audit_checkpoints')
     op.drop_table('audit_checkpoints')
     with op.batch_alter_table('audit_head') as batch:
