@@ -13,12 +13,14 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def create_app(test_config=None):
+    from .filemodes import private_folder, secure_umask
+    secure_umask()  # everything written below (database, WAL, keys, restores) is owner-only
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"),
                 instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get("NASKAH_INSTANCE")
                 or os.path.join(ROOT, "instance"))
-    os.makedirs(app.instance_path, exist_ok=True)
+    private_folder(app.instance_path)
     configure(app, test_config)
 
     db.init_app(app)

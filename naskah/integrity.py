@@ -83,6 +83,15 @@ def _batches(model, key):
         db.session.expunge_all()
 
 
+@register_check("files", "Izin berkas folder instance (0600 berkas, 0700 folder)")
+def check_file_modes():
+    from flask import current_app
+
+    from .filemodes import loose_modes
+    loose = loose_modes(current_app.instance_path)
+    return not loose, f"{len(loose)} berkas terlalu terbuka" if loose else "semua berkas pribadi", loose
+
+
 @register_check("secrets", "Brankas rahasia (dekripsi dan MAC tiap SecretBlob)")
 def check_secrets():
     problems, count = [], 0
