@@ -219,7 +219,7 @@ def slip_context(c: Complaint, code: str) -> dict:
                    "city": settings.get("office_city")},
         "ticket": c.ticket, "access_code": code, "created_at": c.created_at,
         "status_url": public_url("complaints_public.status", tiket=c.ticket),
-        "survey_url": public_url("complaints_public.survey", code=code),
+        "survey_url": public_url("complaints_public.survey_start"),  # the code is printed, never in a URL
         "officer": officer.full_name if officer else None,
     }
 

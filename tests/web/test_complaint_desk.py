@@ -190,7 +190,8 @@ def test_slip_pdf_and_print_view(app, client, desk):
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
     text = _pdf_text(pdf.data)
     ticket = get(app, cid).ticket
-    assert ticket in text and code in text and "/pengaduan/status" in text and f"/survei/{code}" in text
+    assert ticket in text and code in text and "/pengaduan/status" in text and "/survei" in text
+    assert f"/survei/{code}" not in text  # the code is printed, never put in a URL
     assert "Siti Aminah" not in text and "0812-3333-4444" not in text
     view = client.get(f"/pengaduan-layanan/{cid}/bukti")
     assert view.status_code == 200 and code in view.get_data(as_text=True)
