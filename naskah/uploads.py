@@ -69,7 +69,7 @@ def pdf_active_content(data: bytes) -> list[str]:
         for page in reader.pages:
             if "/AA" in page:
                 found.add("/aa")
-    except Exception:  # noqa: BLE001, S110 - a PDF pypdf cannot read is judged by the byte scan alone
+    except Exception:  # noqa: BLE001, S110 - a PDF pypdf cannot read is judged by the byte scan alone # nosec B110
         pass
     return sorted(found)
 
