@@ -79,15 +79,15 @@ def upgrade():
     op.create_index('ix_audit_checkpoints_seq', 'audit_checkpoints', ['seq'], unique=False)
     # The SHA-256 of each plaintext goes; a keyed MAC over the ciphertext replaces it, filled by
     # `flask init` and the daily check once the master key has opened the row (vault.backfill_macs).
-    with op.batch_alter_table('secret_blobs') as batch:
-        batch.add_column(sa.Column('mac', sa.String(length=64), nullable=True))
-        batch.drop_column('sha256')
+    # Plain ALTER TABLE (SQLite >= 3.35 and PostgreSQL): a batch copy of secret_blobs would drop the
+    # table that other tables' foreign keys point at.
+    op.execute("ALTER TABLE secret_blobs ADD COLUMN mac VARCHAR(64)")
+    op.execute("ALTER TABLE secret_blobs DROP COLUMN sha256")
 
 
 def downgrade():
-    with op.batch_alter_table('secret_blobs') as batch:
-        batch.add_column(sa.Column('sha256', sa.String(length=64), nullable=False, server_default=''))
-        batch.drop_column('mac')
+    op.execute("ALTER TABLE secret_blobs ADD COLUMN sha256 VARCHAR(64) NOT NULL DEFAULT ''")
+    op.execute("ALTER TABLE secret_blobs DROP COLUMN mac")
     op.drop_index('ix_audit_checkpoints_seq', table_name='audit_checkpoints')
     op.drop_table('audit_checkpoints')
     with op.batch_alter_table('audit_head') as batch:
