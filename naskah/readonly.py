@@ -17,7 +17,12 @@ def read_only(view):
 
 def deferred_begin_allowed() -> bool:
     """True for a GET/HEAD request to a view marked read-only."""
-    if not has_request_context() or request.method not in ("GET", "HEAD"):
+    if not has_request_context():
+        return False
+    forced = request.environ.get("naskah.begin")  # the session lookup reads, its save writes (websessions)
+    if forced is not None:
+        return forced == "deferred"
+    if request.method not in ("GET", "HEAD"):
         return False
     view = current_app.view_functions.get(request.endpoint)
     return bool(getattr(view, "naskah_read_only", False))

@@ -117,7 +117,16 @@ class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app, request):
         token = request.cookies.get(self.get_cookie_name(app))
         if token and len(token) <= 100:
-            row = db.session.scalar(db.select(WebSession).where(WebSession.token_hash == token_hash(token)))
+            # A read in its own short transaction, before the view is known: on SQLite it must not
+            # take the write lock, and the view's own transaction starts afresh afterwards.
+            request.environ["naskah.begin"] = "deferred"
+            try:
+                row = db.session.scalar(db.select(WebSession).where(WebSession.token_hash == token_hash(token)))
+                if row is not None:
+                    db.session.expunge(row)
+                db.session.rollback()
+            finally:
+                del request.environ["naskah.begin"]
             if row is not None and row.expires_at > utcnow():
                 data = _open(token, row.data)
                 if data is not None:
@@ -133,6 +142,7 @@ class DatabaseSessionInterface(SessionInterface):
         # so this write neither commits half-done view work nor waits on its SQLite write lock.
         db.session.rollback()
         if not session:
+            request.environ["naskah.begin"] = "immediate"
             if session.token:
                 db.session.execute(db.delete(WebSession).where(WebSession.token_hash == token_hash(session.token)))
                 db.session.commit()
@@ -142,6 +152,7 @@ class DatabaseSessionInterface(SessionInterface):
         stale = getattr(session, "row_seen", None) is None or now - session.row_seen > TOUCH_EVERY
         if not (session.modified or session.rotate or stale):
             return
+        request.environ["naskah.begin"] = "immediate"  # a writer: queue on SQLite's write lock
         if session.rotate and session.token:
             db.session.execute(db.delete(WebSession).where(WebSession.token_hash == token_hash(session.token)))
             session.token = None

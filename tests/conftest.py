@@ -21,6 +21,7 @@ from tests import factories  # noqa: E402
 
 PG_URL = os.environ.get("NASKAH_TEST_DATABASE_URL", "")
 TEST_MASTER_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+TEST_AUDIT_KEY = "test-audit-chain-key"  # like the master key: apps of one test share their database's key
 _pg_schema_ready = False
 
 
@@ -33,6 +34,7 @@ def make_config(tmp_path, **extra):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "MASTER_KEY": TEST_MASTER_KEY,
+        "AUDIT_KEY": TEST_AUDIT_KEY,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,

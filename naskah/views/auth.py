@@ -2,6 +2,7 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from .. import audit, login_throttle, websessions
 from ..extensions import db
@@ -61,6 +62,7 @@ def login():
         websessions.regenerate()
         login_user(user)
         session["login_at"] = session["last_seen"] = now.timestamp()
+        generate_csrf()  # stored now, so the first page's GET does not write the session row again
         audit.append("auth.login", actor=user)
         db.session.commit()
         next_url = _safe_next(request.args.get("next"))

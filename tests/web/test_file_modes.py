@@ -17,7 +17,7 @@ def test_database_wal_and_keys_are_private(tmp_path):
     try:
         instance = tmp_path / "instance"
         cfg = make_config(tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{instance / 'naskah.sqlite'}")
-        cfg.pop("SECRET_KEY")
+        cfg.pop("SECRET_KEY"), cfg.pop("AUDIT_KEY")
         app = create_app(cfg)
         with app.app_context():
             db.create_all()
