@@ -10,12 +10,13 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from . import audit
-from .crypto import keys
+from naskah.audit import chain as audit
+from naskah.core.timeutil import utcnow
+from naskah.crypto import keys
+
 from .extensions import db
 from .models import AuditEvent, AuditHead
 from .models.audit import AuditCheckpoint
-from .timeutil import utcnow
 
 
 def _payload(seq: int, head_hash: str, keyed_from: int, at) -> bytes:
@@ -44,7 +45,7 @@ def _verify(cert: x509.Certificate, signature: bytes, data: bytes) -> bool:
 
 
 def _office_ca():
-    from . import esign
+    from naskah.paper import esign
     root = esign.office_ca()
     if root is None or root.key_blob_id is None:
         return None, None

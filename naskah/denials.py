@@ -4,8 +4,9 @@ from datetime import date, datetime, time
 from flask import g, request
 from flask_login import current_user
 
-from . import audit
-from .errors import render_error
+from naskah.audit import chain as audit
+from naskah.core.errors import render_error
+
 from .extensions import db
 
 DENIED = "access.denied"
@@ -29,8 +30,9 @@ def deny(reason: str, *, message: str | None = None, status: int = 403, **target
 
 def count_between(start: date, end: date) -> int:
     """Denials recorded from `start` up to `end` (WIB dates, end exclusive): for the dashboard."""
+    from naskah.core.timeutil import WIB
+
     from .models import AuditEvent
-    from .timeutil import WIB
     lo, hi = (datetime.combine(d, time(), tzinfo=WIB) for d in (start, end))
     return db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
         AuditEvent.action == DENIED, AuditEvent.at >= lo, AuditEvent.at < hi)) or 0

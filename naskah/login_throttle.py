@@ -11,7 +11,9 @@ import secrets
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import audit, throttle
+from naskah import throttle
+from naskah.audit import chain as audit
+
 from .extensions import db
 from .models import User
 

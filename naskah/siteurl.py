@@ -56,7 +56,7 @@ def configure(app) -> None:
 
 def office_base_url(*setting_keys: str) -> str:
     """The first of the named office settings that is set, else the configured BASE_URL."""
-    from . import settings
+    from naskah.core import settings
     for key in setting_keys:
         value = (settings.get(key) or "").strip()
         if value:

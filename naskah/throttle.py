@@ -13,9 +13,10 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import case
 
+from naskah.core.timeutil import utcnow
+
 from .extensions import db
 from .models.ratecounter import RateCounter
-from .timeutil import utcnow
 
 
 def counter_key(scope: str, *parts) -> str:

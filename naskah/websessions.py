@@ -17,9 +17,10 @@ from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
+from naskah.core.timeutil import utcnow
+
 from .extensions import db
 from .models.websession import WebSession
-from .timeutil import utcnow
 
 TOUCH_EVERY = timedelta(seconds=60)   # last-seen writes at most this often without other changes
 _serializer = TaggedJSONSerializer()

@@ -1,6 +1,7 @@
 """Two-person rule for Kasi rights: a request waits here until a second person decides."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

@@ -1,6 +1,7 @@
 """Server-side sign-in sessions: one row per browser session, found by a hash of its cookie."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

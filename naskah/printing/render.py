@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import formatting as fmt
+from .qr import qr_data_uri
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT_DIR / "templates" / "print"
@@ -188,7 +189,6 @@ def _audit_fingerprint() -> str:
 
 
 def _qr_data_uri(text) -> str:
-    from .qr import qr_data_uri
     return qr_data_uri(str(text)) if text else ""
 
 
