@@ -2,7 +2,7 @@
 Kasi approvals, keyed audit chain with checkpoints, keyed MAC on secret blobs
 
 Revision ID: c3a9e12f0b71
-Revises: 5e1c8a0b7d42
+Revises: a13e0c5d2f71
 Create Date: 2026-12-01 21:45:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e12f0b71'
-down_revision = '5e1c8a0b7d42'
+down_revision = 'a13e0c5d2f71'  # re-chained after issue 13's migration on main
 branch_labels = None
 depends_on = None
 

@@ -184,7 +184,7 @@ def _make_env() -> Environment:
 
 def _audit_fingerprint() -> str:
     """The audit chain head's short fingerprint, printed so paper can contradict a rewritten database."""
-    from ..audit import head_fingerprint
+    from naskah.audit.chain import head_fingerprint
     return head_fingerprint()
 
 

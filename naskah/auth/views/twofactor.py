@@ -170,7 +170,7 @@ def admin_reset(user_id):
     if user is None:
         abort(404)
     if approvals.needs_approval("reset_2fa", user):
-        from .admin import _ask
+        from naskah.auth.views.users import _ask
         return _ask(user, "reset_2fa")
     try:
         twofactor.disable(user, current_user._get_current_object(), reset=True)
