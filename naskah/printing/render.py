@@ -178,14 +178,8 @@ def _make_env() -> Environment:
         is_red=fmt.is_red,
         qr_data_uri=_qr_data_uri,
     )
-    env.globals["audit_fingerprint"] = _audit_fingerprint
     return env
 
-
-def _audit_fingerprint() -> str:
-    """The audit chain head's short fingerprint, printed so paper can contradict a rewritten database."""
-    from naskah.audit.chain import head_fingerprint
-    return head_fingerprint()
 
 
 def _qr_data_uri(text) -> str:

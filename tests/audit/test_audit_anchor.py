@@ -86,8 +86,8 @@ def test_signed_checkpoint_catches_a_rewrite_by_the_key_holder(app, make):
 def test_daily_check_signs_a_checkpoint(app, make):
     sandiman, kasi = kit.people(make)
     kit.give_certificate(app, kasi)
-    from naskah.operations import integrity
     from naskah.models import AuditCheckpoint
+    from naskah.operations import integrity
     with app.app_context():
         integrity.run_and_store("uji")
         assert db.session.scalar(db.select(db.func.count(AuditCheckpoint.id))) == 1

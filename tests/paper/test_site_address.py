@@ -1,10 +1,10 @@
 """Official links come from the office's configured address, never the Host header; unknown host
 names are refused (issue 12 item 6)."""
 from naskah import siteurl
-from naskah.paper import issued
 from naskah.core import vault
 from naskah.extensions import db
 from naskah.models import Document
+from naskah.paper import issued
 from tests import paperkit as kit
 from tests.factories import login
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from naskah.agenda import book as agenda_book_q
 from naskah.agenda.forms import parse_period
+from naskah.audit.chain import head_fingerprint
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import to_wib, utcnow
@@ -86,6 +87,7 @@ def agenda_book(fmt):
     date_from, date_to, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
     rows, _ = agenda_book_q.print_book(current_user, fmt=fmt, label=label, date_from=date_from, date_to=date_to)
     ctx = letters.agenda_context(rows, label)
+    ctx["audit_fingerprint"] = head_fingerprint()  # after this print's own audit event
     kw = {"orientation": "landscape"}
     try:
         out = letters.render_pdf("agenda_book.html", ctx, **kw) if fmt == "pdf" else \
