@@ -5,7 +5,12 @@ import os
 from flask import Flask
 
 from naskah import agenda, audit, auth, complaints, core, decryption, notifications, operations, paper, sla, workflow
+from naskah.audit import denials
+from naskah.audit.chain import load_key as load_audit_key
+from naskah.auth import websessions
 from naskah.config import configure
+from naskah.core import siteurl
+from naskah.core.filemodes import private_folder, secure_umask
 from naskah.core.vault import load_or_create_master_key
 from naskah.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -20,7 +25,6 @@ AREAS = (core, auth, audit, agenda, workflow, decryption, paper, complaints, sla
 
 
 def create_app(test_config=None):
-    from .filemodes import private_folder, secure_umask
     secure_umask()  # everything written below (database, WAL, keys, restores) is owner-only
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(ROOT, "templates"),
@@ -36,10 +40,8 @@ def create_app(test_config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     app.extensions["naskah_master_key"] = load_or_create_master_key(app)
-    from naskah.audit.chain import load_key as load_audit_key
     app.extensions["naskah_audit_key"] = load_audit_key(app)
 
-    from naskah import denials, siteurl, websessions
     websessions.init_app(app)   # server-side sessions (issue 12)
     siteurl.init_app(app)       # refusal page for host names the office has not configured
     denials.init_app(app)       # every 403 is an audit event

@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from naskah.core.siteurl import configure as configure_site
+
 
 class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -68,7 +70,6 @@ def configure(app, test_config=None):
     if os.environ.get("NASKAH_SECURE_COOKIES") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["HSTS"] = True
-    from .siteurl import configure as configure_site
     configure_site(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")

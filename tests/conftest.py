@@ -37,7 +37,7 @@ def make_config(tmp_path, **extra):
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
-        "BASE_URL": "http://localhost",  # the office address official links use (naskah.siteurl)
+        "BASE_URL": "http://localhost",  # the office address official links use (naskah.core.siteurl)
         "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "192.168.1.10"],  # the host names it answers to
         "LOGIN_MAX_FAILURES": 5,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in production

@@ -6,11 +6,11 @@ from flask_login import current_user
 from naskah.agenda import book as agenda_q
 from naskah.agenda.forms import CorrectionForm, filter_args, parse_filters
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.dbtuning import read_only
 from naskah.core.forms import page_number
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
-from naskah.sameorigin import same_origin_only
 
 bp = Blueprint("agenda", __name__, url_prefix="/agenda")
 NAV = [("agenda.index", "Buku Agenda", {"sandiman", "kasi", "pejabat"}, 30)]

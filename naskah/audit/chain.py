@@ -5,16 +5,18 @@ PostgreSQL (and SQLite's write lock), so concurrent appenders line up and the ch
 
 Each link is an HMAC-SHA256 under the audit key kept in the instance folder (instance/audit.key,
 0600, or NASKAH_AUDIT_KEY), apart from the database: whoever holds only the database cannot
-recompute the chain after altering an event. Checkpoints (naskah.auditcheckpoint) sign the head
+recompute the chain after altering an event. Checkpoints (naskah.audit.checkpoint) sign the head
 with the office CA key, and its short fingerprint is printed on paper.
 """
 import hashlib
 import hmac
 import json
+import os
 
 from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import update
 
+from naskah.config import load_secret
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import AuditEvent, AuditHead
@@ -25,9 +27,6 @@ KEY_FILE = "audit.key"
 
 def load_key(app) -> bytes:
     """The chain key from AUDIT_KEY / NASKAH_AUDIT_KEY or instance/audit.key (created once, 0600)."""
-    import os
-
-    from naskah.config import load_secret
     value = app.config.get("AUDIT_KEY") or os.environ.get("NASKAH_AUDIT_KEY") \
         or load_secret(app.instance_path, KEY_FILE)
     return value.encode() if isinstance(value, str) else value

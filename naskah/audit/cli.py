@@ -5,6 +5,7 @@ import click
 from flask.cli import AppGroup
 
 from naskah.audit import chain as audit_mod
+from naskah.audit.checkpoint import make_checkpoint, verify_checkpoints
 from naskah.extensions import db
 
 audit_cli = AppGroup("audit", help="Jejak audit.")
@@ -13,7 +14,6 @@ audit_cli = AppGroup("audit", help="Jejak audit.")
 @audit_cli.command("verify")
 def audit_verify():
     """Print OK, or the first broken event, and exit non-zero when the chain is broken."""
-    from naskah.auditcheckpoint import verify_checkpoints
     ok, event, checked = audit_mod.verify()
     signed_ok, signed, problems = verify_checkpoints()
     if ok:
@@ -38,7 +38,6 @@ def audit_verify():
 @audit_cli.command("checkpoint")
 def audit_checkpoint():
     """Sign the chain's head now with the office CA key (the daily check does it too)."""
-    from naskah.auditcheckpoint import make_checkpoint
     row = make_checkpoint()
     if row is None:
         click.echo("Tidak dapat membuat checkpoint: CA kantor belum ada (flask pki init) atau rantai kosong.",

@@ -15,8 +15,8 @@ import qrcode
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from naskah import websessions
 from naskah.audit import chain as audit
+from naskah.auth import websessions
 from naskah.core import vault
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow

@@ -2,8 +2,8 @@
 import secrets
 import string
 
-from naskah import websessions
 from naskah.audit import chain as audit
+from naskah.auth import websessions
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import Role, User
@@ -40,9 +40,6 @@ def create_user(username: str, role: str, *, full_name: str | None = None, nip=N
 def set_active(user: User, active: bool, actor) -> None:
     if actor is not None and user.id == actor.id and not active:
         raise DomainError("Anda tidak dapat menonaktifkan akun sendiri.")
-    from naskah.approvals import pending_for
-    if active and pending_for(user.id, "create") is not None:
-        raise DomainError("Akun Kasi ini baru aktif setelah permintaannya disetujui.")
     user.active = active
     user.session_epoch = (user.session_epoch or 0) + 1  # end their sessions
     websessions.end_for(user.id)

@@ -1,9 +1,8 @@
 """Admin side of notifications: the SMTP settings and each user's e-mail address."""
 from __future__ import annotations
 
-from naskah import siteurl
 from naskah.audit import chain as audit
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import Role, User

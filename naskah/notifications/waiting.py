@@ -24,8 +24,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import and_, case, event, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from naskah import siteurl
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.extensions import db
 from naskah.models import Document, Role, User
 

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from naskah.auth import users
+from naskah.core import vault
 from naskah.extensions import db
 from naskah.models import Role, User
 
@@ -14,7 +15,6 @@ def init_command():
     """Create or upgrade the database and the first admin (printing a one-time password)."""
     from flask_migrate import upgrade
     upgrade()
-    from naskah.core import vault
     if vault.backfill_macs():  # rows migrated from the old plaintext SHA-256 column
         db.session.commit()
     if db.session.scalar(db.select(User.id).where(User.role == Role.ADMIN.value)) is None:

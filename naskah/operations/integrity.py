@@ -8,10 +8,13 @@ Each check in CHECKS returns
 import hashlib
 import time
 
+from flask import current_app
 from sqlalchemy import text
 
 from naskah.audit import chain as audit
+from naskah.audit.checkpoint import make_checkpoint, verify_checkpoints
 from naskah.core import settings, vault
+from naskah.core.filemodes import loose_modes
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import Document, SecretBlob
@@ -47,7 +50,6 @@ def check_database():
 
 
 def check_audit():
-    from naskah.auditcheckpoint import verify_checkpoints
     ok, event, checked = audit.verify()
     signed_ok, signed, problems = verify_checkpoints()
     if not ok:
@@ -74,9 +76,6 @@ def _batches(model, key):
 
 
 def check_file_modes():
-    from flask import current_app
-
-    from naskah.filemodes import loose_modes
     loose = loose_modes(current_app.instance_path)
     return not loose, f"{len(loose)} berkas terlalu terbuka" if loose else "semua berkas pribadi", loose
 
@@ -153,7 +152,6 @@ def run_and_store(trigger: str, actor=None) -> dict:
         db.session.rollback()  # a tampered row: reported by the secrets check, never given a MAC
     settings.set_value(REPORT_KEY, report)
     if report["ok"]:
-        from naskah.auditcheckpoint import make_checkpoint
         make_checkpoint()  # sign the head of a chain that was just found whole
     audit.append("integrity.check", actor=actor, actor_name=None if actor else trigger,
                  details={"ok": report["ok"], "failed": [r["name"] for r in report["checks"] if not r["ok"]]})

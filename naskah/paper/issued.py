@@ -9,7 +9,7 @@ import hashlib
 import hmac
 import secrets
 
-from naskah import siteurl
+from naskah.core import siteurl
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Document
 from naskah.models.paper import IssuedFile, IssuedPaper, SigningCertificate
@@ -33,7 +33,7 @@ def display(code: str) -> str:
 
 
 def base_url() -> str:
-    """The office's configured address, never the request's Host header (naskah.siteurl)."""
+    """The office's configured address, never the request's Host header (naskah.core.siteurl)."""
     return siteurl.office_base_url("verification_base_url")
 
 

@@ -10,9 +10,8 @@ import io
 import string
 from urllib.parse import urlparse
 
-from naskah import siteurl
 from naskah.audit import chain as audit
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Role, User

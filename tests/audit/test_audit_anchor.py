@@ -6,8 +6,8 @@ import json
 
 from sqlalchemy import text
 
-from naskah import auditcheckpoint
 from naskah.audit import chain as audit
+from naskah.audit import checkpoint as auditcheckpoint
 from naskah.extensions import db
 from naskah.models import AuditEvent, AuditHead
 from tests import paperkit as kit

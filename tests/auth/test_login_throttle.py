@@ -5,7 +5,8 @@ import time
 
 import pytest
 
-from naskah import login_throttle, throttle
+from naskah.auth import login_throttle
+from naskah.core import throttle
 from naskah.extensions import db
 from naskah.models.ratecounter import RateCounter
 from tests.factories import PASSWORD

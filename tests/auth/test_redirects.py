@@ -1,7 +1,7 @@
 """One helper decides every redirect target (issue 12 item 2): a table of hostile `next` values."""
 import pytest
 
-from naskah.redirects import safe_target
+from naskah.auth.redirects import safe_target
 from tests.factories import login
 
 HOSTILE = [

@@ -1,7 +1,6 @@
 """Official links come from the office's configured address, never the Host header; unknown host
 names are refused (issue 12 item 6)."""
-from naskah import siteurl
-from naskah.core import vault
+from naskah.core import siteurl, vault
 from naskah.extensions import db
 from naskah.models import Document
 from naskah.paper import issued

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from naskah import approvals
+from naskah.auth import approvals
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.extensions import db

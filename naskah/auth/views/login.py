@@ -4,15 +4,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
 
-from naskah import login_throttle, websessions
 from naskah.audit import chain as audit
+from naskah.auth import login_throttle, websessions
 from naskah.auth.forms import ChangePasswordForm, LoginForm
 from naskah.auth.guards import mark_second_factor_done, public, roles_required, second_factor_pending
+from naskah.auth.redirects import safe_target
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import Role
-from naskah.redirects import safe_target
 
 bp = Blueprint("auth", __name__)
 GENERIC_FAIL = ("Nama pengguna atau kata sandi salah. Setelah beberapa kali salah, tunggu sebentar "

@@ -2,8 +2,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from naskah import websessions
 from naskah.audit import chain as audit
+from naskah.auth import websessions
 from naskah.auth.guards import roles_required
 from naskah.extensions import db
 from naskah.models import User

@@ -5,11 +5,11 @@ The gate in naskah.security keeps a signed-in user on these pages until the seco
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from naskah import approvals, websessions
-from naskah.auth import twofactor
+from naskah.auth import approvals, twofactor, websessions
 from naskah.auth.forms import SecondFactorForm
 from naskah.auth.guards import mark_second_factor_done, roles_required
 from naskah.auth.views.login import _safe_next, home_for
+from naskah.auth.views.users import _ask
 from naskah.core.errors import DomainError
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
@@ -170,7 +170,6 @@ def admin_reset(user_id):
     if user is None:
         abort(404)
     if approvals.needs_approval("reset_2fa", user):
-        from naskah.auth.views.users import _ask
         return _ask(user, "reset_2fa")
     try:
         twofactor.disable(user, current_user._get_current_object(), reset=True)

@@ -2,7 +2,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from naskah import approvals
+from naskah.auth import approvals
 from naskah.auth import users as users_mod
 from naskah.auth.forms import UserForm
 from naskah.auth.guards import roles_required
@@ -59,6 +59,9 @@ def _user_or_404(user_id):
 @roles_required("admin")
 def toggle_active(user_id):
     user = _user_or_404(user_id)
+    if not user.active and approvals.pending_for(user.id, "create") is not None:
+        flash("Akun Kasi ini baru aktif setelah permintaannya disetujui.", "error")
+        return redirect(url_for(".users"))
     users_mod.set_active(user, not user.active, current_user)
     db.session.commit()
     flash(f"Pengguna {user.username} {'diaktifkan' if user.active else 'dinonaktifkan'}.", "success")
@@ -81,7 +84,7 @@ def reset(user_id):
 
 
 def _ask(user, kind):
-    """File a two-person request for a Kasi right instead of acting (naskah.approvals)."""
+    """File a two-person request for a Kasi right instead of acting (naskah.auth.approvals)."""
     try:
         approvals.request(kind, user, current_user._get_current_object(), request.form.get("reason", ""))
         db.session.commit()

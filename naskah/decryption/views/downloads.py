@@ -3,12 +3,12 @@ from flask import Blueprint, Response, url_for
 from flask_login import current_user
 
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.decryption import decrypt as decryption
 from naskah.extensions import db
 from naskah.models import Role, User
 from naskah.paper import printview
 from naskah.printing.render import render_html, render_pdf
-from naskah.sameorigin import same_origin_only
 from naskah.workflow import documents, resend
 
 bp = Blueprint("decryption", __name__, url_prefix="/dokumen")

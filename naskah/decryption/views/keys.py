@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.decryption import identities as keystore
 from naskah.decryption.forms import (
@@ -17,7 +18,6 @@ from naskah.decryption.forms import (
 )
 from naskah.extensions import db
 from naskah.models.keys import CorrespondentCert, OfficeIdentity, SharedKey
-from naskah.sameorigin import same_origin_only
 
 bp = Blueprint("keys", __name__, url_prefix="/admin/kunci")
 NAV = [("keys.index", "Kunci", {"admin", "kasi"}, 85)]

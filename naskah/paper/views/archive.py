@@ -8,13 +8,13 @@ from wtforms.validators import DataRequired, Length, Optional
 from naskah.agenda.forms import parse_filters
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.core.forms import page_number
 from naskah.extensions import db
 from naskah.models.paper import Disposal
 from naskah.paper import archive as archive_q
 from naskah.paper.printview import pdf_response
-from naskah.sameorigin import same_origin_only
 
 bp = Blueprint("archive", __name__, url_prefix="/arsip")
 NAV = [("archive.index", "Arsip", {"sandiman", "kasi"}, 35)]

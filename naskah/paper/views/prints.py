@@ -7,13 +7,13 @@ from naskah.agenda import book as agenda_book_q
 from naskah.agenda.forms import parse_period
 from naskah.audit.chain import head_fingerprint
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.paper import issued, letters, printview  # noqa: F401 (paperflow registers hooks)
 from naskah.paper import print_rules as prints
 from naskah.printing.render import RenderError
-from naskah.sameorigin import same_origin_only
 from naskah.workflow import documents
 
 bp = Blueprint("printing", __name__, url_prefix="/cetak")

@@ -4,7 +4,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
-from naskah import denials
+from naskah.audit import denials
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow, wib_today

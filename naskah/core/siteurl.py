@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app
 
+from naskah.core import settings
+
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
 
 
@@ -56,7 +58,6 @@ def configure(app) -> None:
 
 def office_base_url(*setting_keys: str) -> str:
     """The first of the named office settings that is set, else the configured BASE_URL."""
-    from naskah.core import settings
     for key in setting_keys:
         value = (settings.get(key) or "").strip()
         if value:

@@ -7,15 +7,13 @@ as it was. A one-time password that results is shown to the approver, not to the
 who asked, so no single person can sign in as a Kasi. The first Kasi comes from the server's
 command line (`flask user-create`), which needs shell access to the server.
 """
-from naskah import websessions
 from naskah.audit import chain as audit
-from naskah.auth import twofactor, users
+from naskah.auth import twofactor, users, websessions
 from naskah.core.errors import DomainError, Forbidden
 from naskah.core.timeutil import utcnow
-
-from .extensions import db
-from .models import Role, User
-from .models.approval import KasiApproval
+from naskah.extensions import db
+from naskah.models import Role, User
+from naskah.models.approval import KasiApproval
 
 KASI = Role.KASI.value
 KIND_LABELS = {"create": "Membuat akun Kasi", "grant": "Memberi peran Kasi",

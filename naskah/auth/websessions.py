@@ -18,9 +18,8 @@ from flask.sessions import SessionInterface, SessionMixin
 from werkzeug.datastructures import CallbackDict
 
 from naskah.core.timeutil import utcnow
-
-from .extensions import db
-from .models.websession import WebSession
+from naskah.extensions import db
+from naskah.models.websession import WebSession
 
 TOUCH_EVERY = timedelta(seconds=60)   # last-seen writes at most this often without other changes
 _serializer = TaggedJSONSerializer()

@@ -14,9 +14,8 @@ from flask import current_app
 from sqlalchemy import case
 
 from naskah.core.timeutil import utcnow
-
-from .extensions import db
-from .models.ratecounter import RateCounter
+from naskah.extensions import db
+from naskah.models.ratecounter import RateCounter
 
 
 def counter_key(scope: str, *parts) -> str:

@@ -3,7 +3,7 @@
 Every attempt does one password-hash check (against a dummy hash of the same method when the
 user is unknown or the pair is throttled), one throttle read and, on failure, one throttle write
 and one audit event: the response time and the answer say nothing about which case it was.
-The throttle is per account AND address (naskah.throttle), so a flood from elsewhere does not
+The throttle is per account AND address (naskah.core.throttle), so a flood from elsewhere does not
 lock the real user out at their own desk.
 """
 import secrets
@@ -11,11 +11,10 @@ import secrets
 from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from naskah import throttle
 from naskah.audit import chain as audit
-
-from .extensions import db
-from .models import User
+from naskah.core import throttle
+from naskah.extensions import db
+from naskah.models import User
 
 
 def _dummy_hash() -> str:

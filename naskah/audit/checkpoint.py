@@ -13,10 +13,10 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from naskah.audit import chain as audit
 from naskah.core.timeutil import utcnow
 from naskah.crypto import keys
-
-from .extensions import db
-from .models import AuditEvent, AuditHead
-from .models.audit import AuditCheckpoint
+from naskah.extensions import db
+from naskah.models import AuditEvent, AuditHead
+from naskah.models.audit import AuditCheckpoint
+from naskah.paper import esign
 
 
 def _payload(seq: int, head_hash: str, keyed_from: int, at) -> bytes:
@@ -45,7 +45,6 @@ def _verify(cert: x509.Certificate, signature: bytes, data: bytes) -> bool:
 
 
 def _office_ca():
-    from naskah.paper import esign
     root = esign.office_ca()
     if root is None or root.key_blob_id is None:
         return None, None

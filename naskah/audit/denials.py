@@ -6,8 +6,9 @@ from flask_login import current_user
 
 from naskah.audit import chain as audit
 from naskah.core.errors import render_error
-
-from .extensions import db
+from naskah.core.timeutil import WIB
+from naskah.extensions import db
+from naskah.models import AuditEvent
 
 DENIED = "access.denied"
 
@@ -30,9 +31,7 @@ def deny(reason: str, *, message: str | None = None, status: int = 403, **target
 
 def count_between(start: date, end: date) -> int:
     """Denials recorded from `start` up to `end` (WIB dates, end exclusive): for the dashboard."""
-    from naskah.core.timeutil import WIB
 
-    from .models import AuditEvent
     lo, hi = (datetime.combine(d, time(), tzinfo=WIB) for d in (start, end))
     return db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
         AuditEvent.action == DENIED, AuditEvent.at >= lo, AuditEvent.at < hi)) or 0

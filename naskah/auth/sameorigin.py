@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from flask import request
 
+from naskah.audit.denials import deny
+
 CROSS_SITE = "Unduhan ini hanya dapat dibuka dari halaman Naskah Sandi sendiri."
 
 
@@ -30,7 +32,6 @@ def same_origin_only(view):
     @wraps(view)
     def wrapped(*args, **kwargs):
         if not is_same_origin():
-            from .denials import deny
             return deny("cross_site_download", message=CROSS_SITE)
         return view(*args, **kwargs)
     return wrapped
