@@ -4,7 +4,21 @@ import os
 
 from flask import Flask
 
-from naskah import agenda, audit, auth, complaints, core, decryption, notifications, operations, paper, sla, workflow
+from naskah import (
+    agenda,
+    audit,
+    auth,
+    complaints,
+    core,
+    correspondents,
+    decryption,
+    intake,
+    notifications,
+    operations,
+    paper,
+    sla,
+    workflow,
+)
 from naskah.audit import denials
 from naskah.audit.chain import load_key as load_audit_key
 from naskah.auth import websessions
@@ -21,7 +35,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # hooks, audit event labels, settings defaults, navigation entries and commands; nothing
 # registers itself on import. Core first (templating, errors); areas that hook into the
 # workflow after it.
-AREAS = (core, auth, audit, agenda, workflow, decryption, paper, complaints, sla, notifications, operations)
+AREAS = (core, auth, audit, agenda, correspondents, workflow, decryption, paper, complaints, sla, notifications, intake,
+         operations)
 
 
 def create_app(test_config=None):
@@ -47,4 +62,5 @@ def create_app(test_config=None):
     denials.init_app(app)       # every 403 is an audit event
     for area in AREAS:
         area.init_app(app)
+    core.cli_i18n.indonesian_metavars(app.cli)  # after every area has added its commands
     return app

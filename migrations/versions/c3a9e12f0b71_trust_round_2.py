@@ -2,7 +2,7 @@
 Kasi approvals, keyed audit chain with checkpoints, keyed MAC on secret blobs
 
 Revision ID: c3a9e12f0b71
-Revises: a13e0c5d2f71
+Revises: a15d3e5c0f21
 Create Date: 2026-12-01 21:45:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c3a9e12f0b71'
-down_revision = 'a13e0c5d2f71'  # re-chained after issue 13's migration on main
+down_revision = 'a15d3e5c0f21'  # re-chained after main's head at merge time
 branch_labels = None
 depends_on = None
 

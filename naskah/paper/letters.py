@@ -9,6 +9,7 @@ import string
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import AgendaEntry, Document, Role, User
 from naskah.paper import issued
@@ -139,7 +140,7 @@ def envelope_context(doc: Document, kind: str, letters: dict) -> dict:
         raise DomainError("Naskah Terbatas dan Biasa memakai satu amplop.", field="jenis")
     return {"kind": ENVELOPE_KINDS[kind], "office": office(), "classification": doc.classification,
             "letter_number": doc.letter_number or number_placeholder(to_wib(utcnow()).year),
-            "addressee": letters.get("addressee") or "",
+            "addressee": directory.envelope_addressee(letters.get("addressee") or ""),
             "urgency": doc.urgency_label if doc.urgency != "biasa" else None}
 
 

@@ -14,3 +14,4 @@ def init_app(app):
         STEPS=list(engine.Step), STEP_LABELS=engine.STEP_LABELS, STEP_DESCRIPTIONS=engine.STEP_DESCRIPTIONS,
         actions_for=lambda doc: engine.allowed(doc, current_user))
     resend.init_app(app)
+    views.desk.init_app(app)  # the step panels' extras, the lembar disposisi (issue 15)

@@ -17,7 +17,7 @@ FORM_DATA = {
     "initial": {"confirm": "y"},
     "sign": lambda s: {"courier_id": str(s.id)},
     "return": {"reason": "Perihal kurang jelas"},
-    "deliver": {"recipient_name": "Rina", "recipient_nip": "1988"},
+    "deliver": {"recipient_name": "Rina", "recipient_nip": "198811112012122001"},
     "archive": {"note": ""},
     "request_resend": {"reason": "Kriptogram terpotong"},
     "attach_resend": {"cryptogram_text": "-----BEGIN CMS-----\nULANG\n-----END CMS-----"},
@@ -96,7 +96,9 @@ def test_htmx_action_returns_oob_columns_and_flash(app, client, make):
     body = r.get_data(as_text=True)
     assert r.status_code == 200
     assert r.headers["HX-Reswap"] == "none"
-    assert 'id="col-1"' in body and 'id="col-2"' in body and body.count('hx-swap-oob="true"') == 3
+    # two columns, the flash and the waiting badge
+    assert 'id="col-1"' in body and 'id="col-2"' in body and body.count('hx-swap-oob="true"') == 4
+    assert 'id="waiting-badge"' in body
     assert f'id="card-{doc_id}"' in body and "<html" not in body
     assert "Diagendakan" in body
 
