@@ -5,7 +5,7 @@ from flask_login import current_user
 from naskah.auth.guards import roles_required
 from naskah.complaints import flow as complaints
 from naskah.complaints.forms import ACTION_FORMS, QuickComplaintForm
-from naskah.core import settings, siteurl
+from naskah.core import siteurl
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, page_number, show_errors
 from naskah.core.templating import is_htmx_partial, render
