@@ -74,9 +74,13 @@ def writes_from_here() -> None:
 
 def deferred_begin_allowed() -> bool:
     """True for a GET/HEAD request to a view marked read-only, a @read_first view until it says
-    writes_from_here(), or after reads_from_here()."""
+    writes_from_here(), or after reads_from_here(). The server-side session's own lookup reads
+    and its save writes, whatever the view (auth.websessions sets `naskah.begin`)."""
     if not has_request_context():
         return False
+    forced = request.environ.get("naskah.begin")
+    if forced is not None:
+        return forced == "deferred"
     mode = g.get("naskah_tx_mode")
     if mode:
         return mode == "read"

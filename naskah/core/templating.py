@@ -47,4 +47,5 @@ EVENT_LABELS = {
     "step.archive": "Diarsipkan",
     "content.read": "Isi rahasia dibaca",
     "agenda.correct": "Koreksi agenda",
+    "access.denied": "Akses ditolak",
 }

@@ -31,7 +31,9 @@ def _sandiman_choices():
     return [("", "— pilih —")] + [(str(u.id), u.full_name) for u in users]
 
 
-def build_form(action: str, doc, formdata=None):
+def build_form(action: str, doc, formdata=None, *, reveal=False):
+    """The action's form; the revise form is filled with the decrypted text only when `reveal`
+    (a POST with CSRF: reading is audited, and GET never reveals)."""
     form_cls = forms.ACTION_FORMS[action]
     form = form_cls(formdata=formdata) if formdata is not None else form_cls()
     if formdata is None:
@@ -42,9 +44,9 @@ def build_form(action: str, doc, formdata=None):
         form.courier_id.choices = _sandiman_choices()
         if formdata is None and doc.assigned_to_id:
             form.courier_id.data = str(doc.assigned_to_id)
-    if action == "revise" and formdata is None:
-        # Reading the plaintext is audited, so this GET writes: end the deferred read and take
-        # the writer's path for the reading (naskah.core.dbtuning).
+    if action == "revise" and formdata is None and reveal:
+        # Reading the plaintext is audited, so this request writes: end the deferred read and
+        # take the writer's path for the reading (naskah.core.dbtuning).
         doc_id = doc.id
         db.session.rollback()
         writes_from_here()
@@ -120,11 +122,20 @@ def _received_cryptogram(form) -> tuple[bytes | None, str | None]:
 @bp.get("/<int:doc_id>")
 @roles_required(*STAFF)
 def show(doc_id):
+    return _show(documents.get_document(doc_id, current_user))
+
+
+@bp.post("/<int:doc_id>/baca")
+@roles_required(*STAFF)
+def read(doc_id):
+    """Reveal the decrypted text: a POST with CSRF, so no link elsewhere can make a user read."""
     doc = documents.get_document(doc_id, current_user)
-    content = None
-    if request.args.get("baca") == "1":
-        content = documents.read_content(doc, current_user)
-        db.session.commit()
+    content = documents.read_content(doc, current_user)
+    db.session.commit()
+    return _show(doc, content)
+
+
+def _show(doc, content=None):
     events = audit.events_for(doc.id)
     return render_template("documents/show.html", events=events, content=content,
                            can_read=documents.can_read_content(doc, current_user),
@@ -150,7 +161,23 @@ def action_form(doc_id, action):
     except DomainError as e:
         return _refused(doc, e)
     form = build_form(action, doc)
-    ctx = card_context(doc, form=form, transition=t)
+    ctx = card_context(doc, form=form, transition=t, reveal_needed=action == "revise")
+    if is_htmx_partial():
+        return render_template("board/_card.html", **ctx)
+    return render_template("documents/action.html", **ctx)
+
+
+@bp.post("/<int:doc_id>/aksi/revise/buka")
+@roles_required("sandiman", "kasi")
+def revise_open(doc_id):
+    """The revise form filled with the current text: revealing it is a POST (audited read)."""
+    doc = documents.get_document(doc_id, current_user)
+    t = workflow.get_transition("revise")
+    try:
+        workflow.check(doc, t, current_user)
+    except DomainError as e:
+        return _refused(doc, e)
+    ctx = card_context(doc, form=build_form("revise", doc, reveal=True), transition=t)
     if is_htmx_partial():
         return render_template("board/_card.html", **ctx)
     return render_template("documents/action.html", **ctx)
