@@ -4,6 +4,7 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from naskah.core.dbtuning import sqlite_connect_args  # the writer queue's connection class
 from naskah.core.siteurl import configure as configure_site
 
 
@@ -75,7 +76,6 @@ def configure(app, test_config=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .core.dbtuning import sqlite_connect_args  # the writer queue's connection class
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": sqlite_connect_args(), "hide_parameters": True}
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from naskah.audit import chain as audit
 from naskah.core.errors import NotFound
+from naskah.core.search import agenda_text_condition
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import AgendaCounter, AgendaEntry
@@ -60,7 +61,6 @@ def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
     if year:
         conditions.append(AgendaEntry.year == year)
     if sender:
-        from naskah.core.search import agenda_text_condition
         conditions.append(agenda_text_condition(sender))  # the FTS5 / pg_trgm index (naskah.core.search)
     if date_from:
         conditions.append(AgendaEntry.received_on >= date_from)

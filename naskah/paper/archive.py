@@ -12,6 +12,7 @@ from sqlalchemy import and_, func, select
 from naskah.audit import chain as audit
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError, Forbidden
+from naskah.core.search import archive_text_condition
 from naskah.core.timeutil import to_wib, utcnow, wib_to_utc, wib_today
 from naskah.extensions import db
 from naskah.models import Document, Role, User
@@ -32,7 +33,6 @@ def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
     if year:
         conditions.append(Document.agenda_year == year)
     if sender:
-        from naskah.core.search import archive_text_condition
         conditions.append(archive_text_condition(sender))  # the FTS5 / pg_trgm index (naskah.core.search)
     if date_from:
         conditions.append(Document.received_at >= _day_start(date_from))

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
+from naskah.core.search import document_text_condition
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import URGENCY_ORDER, AuditHead, Document
@@ -109,7 +110,6 @@ def page_size() -> int:
 
 def text_condition(q: str):
     """The board's text filter: sender, sender's reference, addressee, agenda number."""
-    from naskah.core.search import document_text_condition
     return document_text_condition(q)
 
 
