@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from . import agenda, audit, settings
+from . import agenda, audit
 from .crypto import vault
 from .errors import Conflict, DomainError, Forbidden
 from .extensions import db
@@ -85,8 +85,11 @@ TRANSITIONS = (
     Transition("initial", Step.DIDEKRIPSI, Step.DIPARAF, Role.SANDIMAN, "Paraf & ajukan ke Kasi", guard="assignee"),
     Transition("sign", Step.DIPARAF, Step.DITANDATANGANI, Role.KASI, "Tandatangani", needs=("courier_id",)),
     Transition("return", Step.DIPARAF, Step.DIDEKRIPSI, Role.KASI, "Kembalikan untuk perbaikan", needs=("reason",)),
-    Transition("deliver", Step.DITANDATANGANI, Step.DIDISTRIBUSIKAN, Role.SANDIMAN, "Nomori & distribusikan",
-               guard="courier", needs=("recipient_name",)),
+    # Step 8 in paper order (naskah.delivery): number and stamp first, print, carry, then record.
+    Transition("number_copy", Step.DITANDATANGANI, Step.DITANDATANGANI, Role.SANDIMAN, "Nomori & cap salinan",
+               guard="courier", condition="not_numbered"),
+    Transition("deliver", Step.DITANDATANGANI, Step.DIDISTRIBUSIKAN, Role.SANDIMAN, "Catat penerimaan",
+               guard="courier", needs=("recipient_name",), condition="numbered"),
     Transition("archive", Step.DIDISTRIBUSIKAN, Step.DIARSIPKAN, Role.SANDIMAN, "Arsipkan"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -255,8 +258,15 @@ def _waiting(doc) -> bool:
     return resend.is_waiting(doc)
 
 
-CONDITIONS = {"waiting": _waiting, "not_waiting": lambda doc: not _waiting(doc)}
+def _numbered(doc) -> bool:
+    return doc.copy_entry_id is not None
+
+
+CONDITIONS = {"waiting": _waiting, "not_waiting": lambda doc: not _waiting(doc),
+              "numbered": _numbered, "not_numbered": lambda doc: not _numbered(doc)}
 CONDITION_MESSAGES = {
+    "numbered": "Nomori dan cap salinan lebih dahulu, lalu cetak salinan, amplop dan tanda terima.",
+    "not_numbered": "Salinan ini sudah dinomori dan dicap.",
     "waiting": "Tidak ada permintaan kirim ulang yang menunggu untuk naskah ini.",
     "not_waiting": "Permintaan kirim ulang untuk naskah ini masih menunggu kiriman dari pengirim.",
 }
@@ -304,21 +314,14 @@ def _return(doc, actor, data):
     return {"reason": reason}
 
 
+def _number_copy(doc, actor, data):
+    from . import delivery
+    return delivery.number_copy(doc, actor, data)
+
+
 def _deliver(doc, actor, data):
-    now = utcnow()
-    year = to_wib(now).year
-    entry = agenda.add_entry(
-        kind="salinan", year=year, received_on=to_wib(now).date(), sender=doc.sender_agency, actor=actor,
-        document=doc, letter_number=doc.sender_ref_number, letter_date=doc.sender_ref_date,
-        summary=f"salinan kriptogram no. agenda {doc.agenda_label}", forwarded_to=doc.forwarded_to,
-        classification=doc.classification,
-        notes=f"Salinan ke-{doc.copy_index or 1} dari {doc.copy_total or 1}")
-    doc.copy_entry_id = entry.id
-    doc.letter_number = settings.format_letter_number(entry.number, year)
-    doc.delivered_at = data.get("delivered_at") or now
-    doc.recipient_name = str(data["recipient_name"]).strip()
-    doc.recipient_nip = (data.get("recipient_nip") or "").strip() or None
-    return {"letter_number": doc.letter_number, "agenda": entry.label, "recipient": doc.recipient_name}
+    from . import delivery
+    return delivery.record_delivery(doc, actor, data)
 
 
 def _archive(doc, actor, data):
@@ -329,7 +332,7 @@ def _archive(doc, actor, data):
 EFFECTS = {
     "register": _register, "report": _report, "assign": _assign, "decrypt": _decrypt,
     "revise": _revise, "initial": _initial, "sign": _sign, "return": _return,
-    "deliver": _deliver, "archive": _archive,
+    "number_copy": _number_copy, "deliver": _deliver, "archive": _archive,
     "request_resend": _request_resend, "attach_resend": _attach_resend,
 }
 assert set(EFFECTS) == set(BY_ACTION)

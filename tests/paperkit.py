@@ -63,6 +63,7 @@ def signed_document(app, make, sandiman, kasi, step=7, **over) -> int:
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi, **over)
     advance(app, doc_id, "sign", kasi, {"courier_id": sandiman.id, "passphrase": PASSPHRASE})
     if step >= 8:
+        advance(app, doc_id, "number_copy", sandiman)
         advance(app, doc_id, "deliver", sandiman, {"recipient_name": "Rina Kartika"})
     if step >= 9:
         advance(app, doc_id, "archive", sandiman)

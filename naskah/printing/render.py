@@ -166,6 +166,8 @@ def _make_env() -> Environment:
         jam=fmt.jam,
         tanggal_jam=fmt.tanggal_jam,
         hari_tanggal=fmt.hari_tanggal,
+        hari_tanggal_terbilang=fmt.hari_tanggal_terbilang,
+        kalimat=fmt.kalimat,
         klasifikasi=fmt.classification_label,
         kode_klasifikasi=fmt.classification_code,
         img_src=_img_src,

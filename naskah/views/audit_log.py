@@ -1,9 +1,7 @@
-"""The audit trail, read-only, with a chain check."""
+"""The audit trail, read-only, with filters, pages and a chain check."""
 from flask import Blueprint, render_template, request
 
-from .. import audit
-from ..extensions import db
-from ..models import AuditEvent
+from .. import audit, auditview
 from ..security import roles_required
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
@@ -15,12 +13,12 @@ NAV = [("audit.index", "Jejak Audit", {"admin", "kasi"}, 90)]
 def index():
     page = request.args.get("page", "1")
     page = int(page) if page.isdigit() and 0 < int(page) < 1_000_000 else 1
-    per_page = 50
-    total = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
-    rows = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq.desc())
-                              .limit(per_page).offset((page - 1) * per_page)).all()
-    verified = None
-    if request.args.get("verify") == "1":
-        verified = audit.verify()
-    return render_template("audit/index.html", rows=rows, page=page, pages=max(1, -(-total // per_page)),
-                           total=total, verified=verified, details_of=audit.details_of)
+    filters, errors = auditview.parse_filters(request.args)
+    rows, total = ([], 0) if errors else auditview.search(filters, page)
+    verified = audit.verify() if request.args.get("verify") == "1" else None
+    return render_template("audit/index.html", rows=rows, page=page,
+                           pages=max(1, -(-total // auditview.PER_PAGE)), total=total, verified=verified,
+                           filters=filters, args=filters.args(), errors=errors,
+                           actors=auditview.actor_choices(), actions=auditview.action_choices(),
+                           doc_labels=auditview.document_labels(rows), details=auditview.readable_details,
+                           label=auditview.action_label), 400 if errors else 200

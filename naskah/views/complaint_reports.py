@@ -72,11 +72,10 @@ def _record_export(fmt, start, end, count):
 def register_csv():
     start, end, _ = parse_period(request.args)
     rows = complaint_report.register(start, end)
-    body = "\ufeff" + complaint_report.csv_text(rows, start, end)  # BOM: spreadsheets read UTF-8
+    from .. import csvexport
     _record_export("csv", start, end, len(rows))
-    name = f"register-pengaduan-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csvexport.response(complaint_report.csv_rows(rows, start, end),
+                              f"register-pengaduan-{start.isoformat()}-{end.isoformat()}.csv")
 
 
 @bp.get("/register.pdf")

@@ -55,8 +55,8 @@ def monthly():
     bulan = f"{start.year:04d}-{start.month:02d}"
     fmt = request.args.get("format", "")
     if error is None and fmt == "csv":
-        return Response(reports.csv_bytes(report), mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="rekapitulasi-{bulan}.csv"'})
+        from .. import csvexport
+        return csvexport.response(reports.csv_rows(report), f"rekapitulasi-{bulan}.csv")
     if error is None and fmt == "pdf":
         pdf = reports.pdf_bytes(report, current_user.full_name)
         return Response(pdf, mimetype="application/pdf", headers={
