@@ -168,6 +168,7 @@ def _make_env() -> Environment:
         hari_tanggal=fmt.hari_tanggal,
         hari_tanggal_terbilang=fmt.hari_tanggal_terbilang,
         kalimat=fmt.kalimat,
+        terbilang=fmt.terbilang,
         klasifikasi=fmt.classification_label,
         kode_klasifikasi=fmt.classification_code,
         img_src=_img_src,
