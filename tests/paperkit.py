@@ -132,3 +132,13 @@ def png_bytes(kind: str = "stamp", size=(240, 240), fmt="PNG") -> bytes:
     out = io.BytesIO()
     (img.convert("RGB") if fmt == "JPEG" else img).save(out, fmt)
     return out.getvalue()
+
+
+def pdftotext(pdf: bytes, layout: bool = True) -> str:
+    """Text of a PDF as poppler's pdftotext reads it (fails, never skips, without poppler)."""
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required: make test installs it"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        args = ["pdftotext"] + (["-layout"] if layout else []) + [str(src), "-"]
+        return subprocess.run(args, check=True, capture_output=True, text=True).stdout
