@@ -91,6 +91,8 @@ class DecryptForm(VersionedForm):
             if has_decryption_keys():  # offer in-app decryption first when the office holds keys
                 self.method.data = "office"
     addressee = StringField("Kepada (alamat tujuan)", validators=[req(), maxlen(200)])
+    addressee_address = TextAreaField("Alamat penerima (untuk amplop)", validators=[Optional(), maxlen(300)],
+                                      render_kw={"rows": 2})
     subject = StringField("Perihal", validators=[req(), maxlen(300)])
     copy_index = IntegerField("Salinan ke-", default=1,
                               validators=[req(), NumberRange(1, 99, "Antara 1 dan 99.")])

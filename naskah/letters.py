@@ -154,7 +154,8 @@ def envelope_context(doc: Document, kind: str, letters: dict) -> dict:
         raise DomainError("Naskah Terbatas dan Biasa memakai satu amplop.", field="jenis")
     return {"kind": ENVELOPE_KINDS[kind], "office": office(), "classification": doc.classification,
             "letter_number": doc.letter_number or number_placeholder(to_wib(utcnow()).year),
-            "addressee": letters.get("addressee") or "",
+            "addressee": {"title": letters.get("addressee") or "", "name": None,
+                          "address": letters.get("addressee_address") or ""},
             "urgency": doc.urgency_label if doc.urgency != "biasa" else None}
 
 

@@ -215,7 +215,7 @@ def _assign(doc, actor, data):
     return {"assignee": sandiman.username}
 
 
-LETTER_FIELDS = ("subject", "cover_item", "cover_quantity", "cover_notes", "attachments")
+LETTER_FIELDS = ("subject", "cover_item", "cover_quantity", "cover_notes", "attachments", "addressee_address")
 
 
 def store_content(doc: Document, data: dict) -> None:
