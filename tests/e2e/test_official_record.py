@@ -150,7 +150,9 @@ def test_a_cryptogram_through_nine_steps_as_the_office_files_it(live_server, pag
     s.fill("#returned_at", _wib(utcnow()))
     s.get_by_role("button", name="Catat pengembalian").click()
     s.locator("#flash .flash-success").wait_for()
-    loans = kit.pdftotext(_pdf(s, base, f"/arsip/{doc_id}/peminjaman.pdf"))
+    loans_pdf = _pdf(s, base, f"/arsip/{doc_id}/peminjaman.pdf")
+    loans = " ".join(kit.pdftotext(loans_pdf, layout=False).split())
+    kit.keep_png(loans_pdf, "e2e-archive-loans")
     assert "Inspektorat Kota" in loans and "Pemeriksaan reguler" in loans and "S.Kom.." not in loans
 
     # Items 4 and 7: the dashboard and the monthly report agree; the PDF is filled from the user record.
@@ -159,7 +161,9 @@ def test_a_cryptogram_through_nine_steps_as_the_office_files_it(live_server, pag
     dash = k.locator("#waiting-now").inner_text()
     k.goto(f"{base}/laporan/bulanan?bulan={bulan}")
     assert k.locator("#waiting-now").inner_text() == dash == "0 naskah"
-    report = kit.pdftotext(_pdf(k, base, f"/laporan/bulanan?bulan={bulan}&format=pdf"))
+    report_pdf = _pdf(k, base, f"/laporan/bulanan?bulan={bulan}&format=pdf")
+    kit.keep_png(report_pdf, "e2e-monthly-report")
+    report = " ".join(kit.pdftotext(report_pdf, layout=False).split())
     assert kit.KASI_NAME in report and kit.KASI_NIP in report and "S.Kom.." not in report
     csv = k.request.get(f"{base}/laporan/bulanan?bulan={bulan}&format=csv")
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
