@@ -351,4 +351,4 @@ def _figure_text(item) -> str:
     if isinstance(item, (date, datetime)):
         from .timeutil import format_date
         return format_date(item)
-    return "" if item is None else str(item)
+    return "\u2014" if item is None else str(item)  # an empty average reads as a dash, never blank
