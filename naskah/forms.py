@@ -48,6 +48,9 @@ class ReceiveForm(FlaskForm):
     def validate_sender_ref_date(self, field):
         if field.data and field.data > (utcnow() + timedelta(days=1)).date():
             raise ValidationError("Tanggal surat tidak boleh di masa depan.")
+        received = self.received_at.data
+        if field.data and received and field.data > received.date():  # both are WIB wall dates
+            raise ValidationError("Tanggal surat tidak boleh sesudah tanggal kriptogram diterima.")
 
 
 class VersionedForm(FlaskForm):

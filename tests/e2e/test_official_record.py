@@ -107,14 +107,20 @@ def test_a_cryptogram_through_nine_steps_as_the_office_files_it(live_server, pag
     _act(s, doc_id, "Nomori & cap salinan")
     with app.app_context():
         copy_number = db.session.get(Document, doc_id).letter_number
-    copy = kit.pdftotext(_pdf(s, base, f"/cetak/{doc_id}/salinan.pdf"))
+    copy_pdf = _pdf(s, base, f"/cetak/{doc_id}/salinan.pdf")
+    kit.keep_png(copy_pdf, "e2e-copy-letter-stamped")
+    copy = kit.pdftotext(copy_pdf)
     assert copy_number in copy and "1 (satu) berkas" in copy
     assert not re.search(r"Tanggal\s+:\s*\n", copy)  # item 10: no empty sender's date
     for kind in ("dalam", "luar"):
-        envelope = kit.pdftotext(_pdf(s, base, f"/cetak/{doc_id}/amplop.pdf?jenis={kind}&ukuran=C5"))
+        envelope_pdf = _pdf(s, base, f"/cetak/{doc_id}/amplop.pdf?jenis={kind}&ukuran=C5")
+        kit.keep_png(envelope_pdf, f"e2e-envelope-{kind}")
+        envelope = kit.pdftotext(envelope_pdf)
         assert "Jl. Mataram No. 1" in envelope and "Tempat" in envelope
         assert ("RAHASIA" in envelope) == (kind == "dalam")
-    receipt = kit.pdftotext(_pdf(s, base, f"/cetak/{doc_id}/tanda-terima.pdf"))
+    receipt_pdf = _pdf(s, base, f"/cetak/{doc_id}/tanda-terima.pdf")
+    kit.keep_png(receipt_pdf, "e2e-receipt")
+    receipt = kit.pdftotext(receipt_pdf)
     assert copy_number in receipt
     s.goto(f"{base}/papan")
     for item in ("number", "copy", "envelope-dalam", "envelope-luar", "receipt"):
