@@ -288,10 +288,9 @@ def period_report(start: date, end: date, now: datetime | None = None) -> Period
 
     cal = sla.calendar()
     step_rows = _step_rows(a, b)
-    pauses = sla.pauses_for(r.id for r in step_rows)
     delivered = delivered_rows(a, b)
-    delivered_pauses = sla.pauses_for(r.id for r in delivered)
-    report.outcome = _outcomes(cal, delivered, delivered_pauses, lambda r: 0).get(0, Outcome())
+    pauses = sla.pauses_for({r.id for r in step_rows} | {r.id for r in delivered})  # one query
+    report.outcome = _outcomes(cal, delivered, pauses, lambda r: 0).get(0, Outcome())
     report.steps, report.waiting_docs, report.waiting_hours = step_times(cal, step_rows, pauses, a, b, now)
 
     report.decrypt_failures = db.session.scalar(
