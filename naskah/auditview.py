@@ -43,6 +43,8 @@ DETAIL_LABELS = {
     "loans": "peminjaman", "receipt_scan_bytes": "pindaian tanda terima (bita)", "message": "pesan",
     "method": "cara", "resend_request": "permintaan kirim ulang", "cover_paper": "kertas pengantar",
 }
+VALUE_LABELS = {"print": "cetak", "read": "baca", "edit": "ubah", "view": "lihat", "tanda-terima": "tanda terima",
+                "salinan": "surat salinan", "pengantar": "surat pengantar", "bercap": "bercap", "draf": "draf"}
 PER_PAGE = 50
 
 
@@ -58,6 +60,8 @@ def _value_text(key: str, value) -> str:
     if isinstance(value, dict):
         return ", ".join(f"{DETAIL_LABELS.get(k, k)} {_value_text(k, v)}" for k, v in value.items())
     text = str(value)
+    if key in ("purpose", "paper") and text in VALUE_LABELS:
+        return VALUE_LABELS[text]
     if key.endswith("sha256") or key in ("sha256", "fingerprint"):
         return text[:16] + "…" if len(text) > 16 else text
     if key.endswith("_at") and "T" in text:
