@@ -22,7 +22,7 @@ EVENT_LABELS.update({
     "auth.2fa_failed": "Kode verifikasi dua langkah salah", "auth.2fa_ok": "Verifikasi dua langkah berhasil",
     "auth.2fa_recovery_regenerated": "Kode pemulihan dibuat ulang", "auth.2fa_reset": "Verifikasi dua langkah diatur ulang",
     "user.create": "Pengguna dibuat", "user.activate": "Status aktif pengguna diubah",
-    "user.reset_password": "Kata sandi pengguna diatur ulang",
+    "user.reset_password": "Kata sandi pengguna diatur ulang",  # nosec B105 - a label, not a secret
     "settings.work_week": "Jam kerja diubah", "settings.closure_add": "Hari libur kantor ditambahkan",
     "settings.closure_remove": "Hari libur kantor dihapus", "settings.wip_limits": "Batas WIP diubah",
     "settings.notifications": "Pengaturan notifikasi diubah", "integrity.check": "Pemeriksaan integritas",
