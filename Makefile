@@ -25,7 +25,7 @@ venv: $(VENV)/.runtime
 ## run: set up the venv, database, instance secrets and first admin; serve with waitress
 run: $(VENV)/.runtime
 	$(BIN)/flask init
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m naskah.serve
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/python -m naskah.operations.serve
 
 ## browser: Debian's chromium (browser tests) and poppler-utils (PDF checks), installed when missing
 browser:
@@ -43,9 +43,11 @@ pgtools:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql-client >/dev/null; \
 	fi
 
-## lint: ruff (ruff.toml) and bandit (bandit.yaml); every accepted finding is explained in the code
+## lint: ruff (ruff.toml), import-linter (.importlinter: the areas' dependency rules) and bandit
+## (bandit.yaml); every accepted finding is explained in the code
 lint: $(VENV)/.testdeps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/bandit -q -c bandit.yaml -r naskah app.py
 
 ## test: static checks, then the whole suite on SQLite, browser tests and the slow suite included

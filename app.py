@@ -1,2 +1,3 @@
 from naskah import create_app
+
 app = create_app()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from naskah import pki  # noqa: E402
+from naskah.paper import signing_ca as pki  # noqa: E402
 from naskah.printing.render import render_pdf  # noqa: E402
 from naskah.printing.sign import sign_pdf_with_p12  # noqa: E402
 

@@ -47,7 +47,8 @@ def cms_ratio(app, size: int = 10 * 1024 * 1024, runs: int = 11) -> tuple[float,
     from cryptography.hazmat.primitives.ciphers import algorithms
     from cryptography.hazmat.primitives.serialization import pkcs7
 
-    from naskah import decryption, keystore
+    from naskah.decryption import decrypt as decryption
+    from naskah.decryption import identities as keystore
     from naskah.extensions import db
 
     with app.app_context():
@@ -81,7 +82,7 @@ def printing(runs: int = 9) -> tuple[float, float]:
     """bench_printing's two budgets (in process, wall medians): copy letter render, PAdES signing."""
     from bench_printing import copy_ctx, cover_ctx, measure
 
-    from naskah import pki
+    from naskah.paper import signing_ca as pki
     from naskah.printing.render import render_pdf
     from naskah.printing.sign import sign_pdf_with_p12
 

@@ -73,7 +73,7 @@ def write_markdown(path: str, lines, details, info: dict, noise: dict, sizes: di
     text = f"""# Benchmarks
 
 `make bench` seeds a throw-away instance in a temporary directory, starts the real server
-(`python -m naskah.serve`, waitress, as `make run` does) and measures it with concurrent HTTP
+(`python -m naskah.operations.serve`, waitress, as `make run` does) and measures it with concurrent HTTP
 clients on loopback. The table below is from a real run; numbers from another machine differ,
 the ratios (measured side by side in the same run) much less so.
 
@@ -192,7 +192,7 @@ Profiled first (cProfile on `/papan` with 500 cards and 1,000 / 100,000 archived
   `pkcs7.pkcs7_decrypt_der(der, cert, key, [])` on the same bytes. Medians of interleaved runs.
 - Copy letter PDF: measured both over HTTP (`/cetak/<id>/salinan.pdf` as the assigned sandiman:
   vault reads, audit event, WeasyPrint render) and in process by `bench/bench_printing.py`.
-- Cold start: from spawning `python -m naskah.serve` to the first `200` from `/healthz`.
+- Cold start: from spawning `python -m naskah.operations.serve` to the first `200` from `/healthz`.
 - RSS: `VmRSS` of the server process from `/proc/<pid>/status` after everything above.
 """
     with open(path, "w") as fh:

@@ -47,7 +47,7 @@ def start_server(env: dict, port: int):
     """Spawn the production entry point; returns (process, seconds to the first answered request)."""
     import http.client
     start = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "naskah.serve"], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, "-m", "naskah.operations.serve"], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -105,16 +105,16 @@ def main() -> int:
 
 
 def _bench(sc, n_clients, env, port, out, database, load_before, server):
-    from flask_migrate import upgrade
-    from sqlalchemy import select
-
     import measures
     from client import Client, get, run
+    from flask_migrate import upgrade
+    from report import Line, noise_text, write_markdown
+    from seed import PASSWORD, Seeder, in_progress_steps
+    from sqlalchemy import select
+
     from naskah import create_app
     from naskah.extensions import db
     from naskah.models import Document, User
-    from report import Line, noise_text, write_markdown
-    from seed import PASSWORD, Seeder, in_progress_steps
 
     app = create_app()
     ctx = app.app_context()

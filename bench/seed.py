@@ -15,8 +15,8 @@ from types import SimpleNamespace
 from sqlalchemy import insert, select, update
 from werkzeug.security import generate_password_hash
 
-from naskah import audit
-from naskah.crypto import vault
+from naskah.audit import chain as audit
+from naskah.core import vault
 from naskah.extensions import db
 from naskah.models import AgendaCounter, AgendaEntry, AuditEvent, AuditHead, Document, SecretBlob, User
 from naskah.models.complaint import Complaint

@@ -2,14 +2,21 @@
 import logging
 import os
 
-from flask import Flask, jsonify
-from sqlalchemy import event, text
+from flask import Flask
 
-from .config import configure
-from .extensions import csrf, db, htmx, login_manager, migrate
+from naskah import agenda, audit, auth, complaints, core, decryption, notifications, operations, paper, sla, workflow
+from naskah.config import configure
+from naskah.core.vault import load_or_create_master_key
+from naskah.extensions import csrf, db, htmx, login_manager, migrate
 
 log = logging.getLogger("naskah")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# The feature areas, in the order their init_app runs. Each registers its blueprints, workflow
+# hooks, audit event labels, settings defaults, navigation entries and commands; nothing
+# registers itself on import. Core first (templating, errors); areas that hook into the
+# workflow after it.
+AREAS = (core, auth, audit, agenda, workflow, decryption, paper, complaints, sla, notifications, operations)
 
 
 def create_app(test_config=None):
@@ -26,65 +33,8 @@ def create_app(test_config=None):
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
-
-    from .crypto.vault import load_or_create_master_key
     app.extensions["naskah_master_key"] = load_or_create_master_key(app)
 
-    with app.app_context():
-        if db.engine.dialect.name == "sqlite":
-            _tune_sqlite(db.engine)
-
-    from . import reqlog, resend, security, staticfiles, templating  # noqa: F401  (resend: SLA pause source)
-    reqlog.init_app(app)
-    staticfiles.init_app(app)
-    security.init_app(app)
-    templating.init_app(app)
-    if app.config.get("PROXY_COUNT"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        n = int(app.config["PROXY_COUNT"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_port=n, x_prefix=n)
-
-    from .errors import register_error_handlers
-    register_error_handlers(app)
-
-    from .views import register_blueprints
-    register_blueprints(app)
-
-    from .cli import register_cli
-    register_cli(app)
-
-    from .readonly import read_only
-
-    @app.get("/healthz")
-    @security.public
-    @read_only
-    def healthz():
-        try:
-            db.session.execute(text("SELECT 1"))
-        except Exception:  # noqa: BLE001 - any database failure means "not healthy"
-            db.session.rollback()
-            return jsonify(status="error", database="tidak terjangkau"), 503
-        return jsonify(status="ok", database="ok")
-
+    for area in AREAS:
+        area.init_app(app)
     return app
-
-
-def _tune_sqlite(engine):
-    """WAL, a busy timeout, foreign keys, and BEGIN IMMEDIATE so writers queue instead of failing
-    (read-only views' GET requests begin deferred: naskah.readonly)."""
-
-    @event.listens_for(engine, "connect")
-    def on_connect(dbapi_connection, record):
-        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
-        cur = dbapi_connection.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA foreign_keys=ON")
-        cur.execute("PRAGMA synchronous=FULL")
-        cur.close()
-
-    from .readonly import deferred_begin_allowed
-
-    @event.listens_for(engine, "begin")
-    def on_begin(conn):
-        conn.exec_driver_sql("BEGIN" if deferred_begin_allowed() else "BEGIN IMMEDIATE")

@@ -1,5 +1,5 @@
 """Complaints for tests, taken through the real flow to any status."""
-from naskah import complaints
+from naskah.complaints import flow as complaints
 from naskah.extensions import db
 from naskah.models import User
 from naskah.models.complaint import Complaint

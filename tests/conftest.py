@@ -16,7 +16,6 @@ if ROOT not in sys.path:
 
 from naskah import create_app  # noqa: E402
 from naskah.extensions import db  # noqa: E402
-
 from tests import factories  # noqa: E402
 
 PG_URL = os.environ.get("NASKAH_TEST_DATABASE_URL", "")

@@ -4,9 +4,9 @@ from functools import lru_cache
 from asn1crypto import cms as acms
 from cryptography import x509
 
-from naskah import keystore
 from naskah.crypto import keys as ck
 from naskah.crypto.seal import seal
+from naskah.decryption import identities as keystore
 from naskah.extensions import db
 
 TEXT = "Rapat koordinasi pengamanan informasi, Senin 09.00 WIB.\nHarap hadir tepat waktu.\n"

@@ -5,10 +5,11 @@ from urllib.parse import urlsplit
 
 import pyotp
 
-from naskah import documents, workflow
+from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import Document, User
-from naskah.timeutil import utcnow
+from naskah.workflow import documents
+from naskah.workflow import engine as workflow
 
 PASSWORD = "Rahasia12345"
 _seq = itertools.count(1)
@@ -40,7 +41,7 @@ class Factories:
     def user(self, role="sandiman", username=None, *, totp=None, **kw) -> User:
         """A user with PASSWORD; kasi and admin (2FA required) come with an enrolled authenticator
         (totp=False leaves them unenrolled; totp=True enrols any role)."""
-        from naskah import users
+        from naskah.auth import users
         with self.app.app_context():
             username = username or f"{role}{next(_seq)}"
             user, _ = users.create_user(username, role, full_name=kw.pop("full_name", username.title()),
@@ -87,7 +88,7 @@ class Factories:
 def enrol_totp(app, user) -> str:
     """Give `user` a confirmed authenticator directly (no audit event, no recovery codes);
     returns the base32 secret. Call inside an app context."""
-    from naskah.crypto import vault
+    from naskah.core import vault
     from naskah.models.twofactor import TotpCredential
     secret = pyotp.random_base32()
     blob = vault.store(secret.encode(), "totp")

@@ -1,6 +1,8 @@
 """Helpers for the paper-side tests: one office CA and kasi certificate per test session (RSA key
 generation is slow), PDF text extraction, and PNG artefacts for a human to look at."""
+import base64
 import functools
+import hashlib
 import io
 import os
 import re
@@ -11,9 +13,11 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from naskah import esign, pki, workflow
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document, User
+from naskah.paper import esign
+from naskah.paper import signing_ca as pki
+from naskah.workflow import engine as workflow
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = Path(os.environ.get("NASKAH_ARTIFACTS", ROOT / "test-artifacts" / "print"))
@@ -72,7 +76,8 @@ def signed_document(app, make, sandiman, kasi, step=7, **over) -> int:
 
 def set_stamp(app) -> None:
     """Upload a stamp image (cap stempel) in the office settings."""
-    from naskah import officesettings, settings
+    from naskah.core import settings
+    from naskah.paper import office as officesettings
     with app.app_context():
         settings.set_value("office_stamp", officesettings.check_image(png_bytes("stamp"), "office_stamp"))
         db.session.commit()
@@ -142,3 +147,19 @@ def pdftotext(pdf: bytes, layout: bool = True) -> str:
         src.write_bytes(pdf)
         args = ["pdftotext"] + (["-layout"] if layout else []) + [str(src), "-"]
         return subprocess.run(args, check=True, capture_output=True, text=True).stdout
+
+
+def assert_strict_print_view(response) -> str:
+    """A print view under the one print-view path: no inline style or script allowed, the page's
+    one <style> block allowed by its hash, no style attributes left. Returns the page's HTML."""
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    csp = response.headers["Content-Security-Policy"]
+    assert "unsafe-inline" not in csp and "script-src 'self';" in csp
+    assert not re.search(r"\sstyle\s*=", html)
+    styles = re.findall(r"<style>(.*?)</style>", html, re.S)
+    assert len(styles) == 1
+    digest = base64.b64encode(hashlib.sha256(styles[0].encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert "<script>" not in html and "Unduh PDF" in html
+    return html

@@ -6,10 +6,11 @@ The expected figures below are worked out by hand in the comments, not by the co
 from datetime import datetime, timezone
 from unittest import mock
 
-from naskah import audit, sla
+from naskah.audit import chain as audit
 from naskah.extensions import db
 from naskah.models import Document, User
-from naskah.officecalendar import WIB
+from naskah.sla import due as sla
+from naskah.sla.calendar import WIB
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=WIB)          # Tue 1 Dec 2026 09:00 WIB
 BSSN = "Badan Siber dan Sandi Negara"
@@ -89,10 +90,10 @@ def build(app, actor: User) -> dict[str, int]:
             db.session.add(doc)
             db.session.flush()
             ids[name] = doc.id
-            with mock.patch("naskah.audit.utcnow", return_value=ts[1].astimezone(timezone.utc)):
+            with mock.patch("naskah.audit.chain.utcnow", return_value=ts[1].astimezone(timezone.utc)):
                 audit.append("step.register", actor=user, document=doc, details={"from": 1, "to": 2})
         for at in FAILURES:
-            with mock.patch("naskah.audit.utcnow", return_value=at.astimezone(timezone.utc)):
+            with mock.patch("naskah.audit.chain.utcnow", return_value=at.astimezone(timezone.utc)):
                 audit.append("decrypt.failed", actor=user, document=ids["d3"], details={"reason": "uji"})
         db.session.commit()
     return ids

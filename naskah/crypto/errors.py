@@ -13,7 +13,6 @@ FAILED = "failed"
 UNSUPPORTED = "unsupported"
 SIGNATURE = "signature"
 
-CODES = (FORMAT, NO_KEY, FAILED, UNSUPPORTED, SIGNATURE)
 
 _MESSAGES = {
     FORMAT: "Kriptogram tidak dapat dibaca: format tidak dikenali atau data rusak.",

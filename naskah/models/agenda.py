@@ -1,6 +1,7 @@
 """The incoming-cryptogram agenda book: one numbered row per entry, never edited or deleted."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 ENTRY_KINDS = {

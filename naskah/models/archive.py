@@ -1,6 +1,7 @@
 """The borrowing log of archived paper files (peminjaman arsip)."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

@@ -1,11 +1,12 @@
 """The complaint desk (Pengaduan Layanan): complaints and their responses.
 
 The complainant's identity (name, contact) is never a column: it is sealed in a SecretBlob
-(naskah.crypto.vault) referenced by `identity_blob_id`. The access code is stored only as a keyed
+(naskah.core.vault) referenced by `identity_blob_id`. The access code is stored only as a keyed
 digest (naskah.accesscodes), so neither the database nor a backup reveals it.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 COMPLAINT_CHANNELS = {

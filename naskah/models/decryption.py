@@ -4,8 +4,9 @@ kept as attachments of the copy letter, and requests to the sender to resend a c
 Attachment bytes live in SecretBlob rows (encrypted at rest). Resend requests are a table so the
 time spent waiting for the sender can be measured (requested_at .. resolved_at).
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 SIGNATURE_LABELS = {

@@ -3,8 +3,9 @@
 Secret content (cryptogram bytes, plaintext, letter texts) is never a column here: it lives in
 SecretBlob rows referenced by id, so it is encrypted at rest and can be destroyed on disposal.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 CLASSIFICATIONS = {

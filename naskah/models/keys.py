@@ -3,8 +3,9 @@
 Private keys and symmetric keys are never columns here: they live in SecretBlob rows (sealed
 under the master key) referenced by `key_blob_id`. Certificates are public and stored as PEM.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 IDENTITY_STATUS = {

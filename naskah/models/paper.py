@@ -4,8 +4,9 @@ Private keys and PKCS#12 files are never columns here: they are SecretBlobs (the
 certificates, fingerprints and SHA-256 digests of issued PDFs are not secret and live in plain
 columns so the public verification page can use them without unsealing anything.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 CERT_STATUSES = {"active": "Aktif", "retired": "Diganti (tidak aktif)", "revoked": "Dicabut"}

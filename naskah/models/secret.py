@@ -1,6 +1,7 @@
 """Encrypted blobs: every secret byte string lives here, sealed under its own data key."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

@@ -1,6 +1,7 @@
 """Office settings as JSON values under a key; defaults live in naskah.settings."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

@@ -3,8 +3,9 @@
 A code is stored only as a keyed digest. One answer per code is enforced by the database
 (unique survey_responses.code_id), so two simultaneous submissions cannot both count.
 """
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 SURVEY_KINDS = {

@@ -1,6 +1,7 @@
 """Second sign-in factor: a TOTP secret (sealed in the vault) and single-use recovery codes."""
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 

@@ -4,8 +4,9 @@ import enum
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from naskah.core.timeutil import utcnow
+
 from ..extensions import db
-from ..timeutil import utcnow
 from .types import UTCDateTime
 
 
@@ -46,6 +47,12 @@ class User(UserMixin, db.Model):
     session_epoch = db.Column(db.Integer, nullable=False, default=0)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
+
+    @classmethod
+    def active_in(cls, *roles):
+        """Where-clause for the active accounts of these roles (the one way to ask for them)."""
+        values = [getattr(r, "value", r) for r in roles]
+        return db.and_(cls.role.in_(values), cls.active.is_(True))
     def set_password(self, password: str) -> None:
         from flask import current_app
         method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")

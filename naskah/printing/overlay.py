@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 
+from naskah.printing.sign import _load_pyhanko
+
 from .render import FONT_FILES, FONTS_DIR, MM_TO_PT, RenderError
 
 _FONT = "NaskahOverlaySans"
@@ -63,7 +65,6 @@ def stamp_pdf(pdf: bytes, *, stamp_png: bytes | None, stamp_box_mm: tuple, lines
 
     Boxes are in mm from the page's top-left corner: (left, top, width, height); text (left, top).
     """
-    from naskah.printing.sign import _load_pyhanko
     _load_pyhanko()
     from pyhanko.pdf_utils import generic
     from pyhanko.pdf_utils.generic import pdf_name

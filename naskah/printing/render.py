@@ -15,6 +15,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import formatting as fmt
+from .qr import qr_data_uri
 
 ROOT_DIR = Path(__file__).resolve().parents[2]
 TEMPLATES_DIR = ROOT_DIR / "templates" / "print"
@@ -184,7 +185,6 @@ def _make_env() -> Environment:
 
 
 def _qr_data_uri(text) -> str:
-    from .qr import qr_data_uri
     return qr_data_uri(str(text)) if text else ""
 
 

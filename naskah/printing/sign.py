@@ -11,9 +11,9 @@ import io
 import logging
 import os
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Iterable
 
 from cryptography import x509 as cx509
 from cryptography.hazmat.primitives import serialization
@@ -77,7 +77,8 @@ def _load_pyhanko() -> None:
     """
     import pyhanko.sign  # noqa: F401  (registers CAdES attributes and extensions)
     import pyhanko.sign.ades.cades_asn1  # noqa: F401
-    from asn1crypto import algos, cms, x509 as ax509
+    from asn1crypto import algos, cms
+    from asn1crypto import x509 as ax509
     for cls in (cms.CMSAttributeType, ax509.ExtensionId, algos.SignedDigestAlgorithmId):
         if cls._reverse_map is not None:
             cls._reverse_map = {name: oid for oid, name in cls._map.items()}
@@ -140,7 +141,7 @@ def _stamp_font_path() -> str:
 
 
 def _stamp_style(qr: bool):
-    from pyhanko.pdf_utils.layout import Margins, SimpleBoxLayoutRule, AxisAlignment
+    from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import QRStampStyle, TextStampStyle
 

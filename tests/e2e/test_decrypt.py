@@ -1,7 +1,7 @@
 """Browser: the assigned sandiman decrypts an uploaded CMS cryptogram at step 5 by clicking."""
-from naskah import documents
 from naskah.extensions import db
 from naskah.models import Document, User
+from naskah.workflow import documents
 from tests import crypto_helpers as ch
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories

@@ -4,9 +4,9 @@ with pdftoppm into test-artifacts/print/ to be looked at)."""
 import re
 from datetime import timedelta
 
+from naskah.core.timeutil import to_wib, utcnow, wib_today
 from naskah.extensions import db
 from naskah.models import Document
-from naskah.timeutil import to_wib, utcnow, wib_today
 from tests import paperkit as kit
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories
@@ -173,7 +173,7 @@ def test_a_cryptogram_through_nine_steps_as_the_office_files_it(live_server, pag
     assert kit.KASI_NAME in report and kit.KASI_NIP in report and "S.Kom.." not in report
     csv = k.request.get(f"{base}/laporan/bulanan?bulan={bulan}&format=csv")
     assert csv.headers["content-type"] == "text/csv; charset=utf-8"
-    from naskah import csvexport
+    from naskah.core import csvexport
     rows = csvexport.read_back(csv.body())
     assert ["penyampaian", "disampaikan", "", "1"] in rows and ["penyampaian", "kepatuhan SLA (%)", "", "100"] in rows
 

@@ -1,9 +1,9 @@
 """Browser check of the SLA pages at 1366x768: board with WIP marking, dashboard, calendar admin."""
 from datetime import timedelta
 
-from naskah import settings
+from naskah.core import settings
+from naskah.core.timeutil import utcnow
 from naskah.extensions import db
-from naskah.timeutil import utcnow
 from tests import sla_fixture as fx
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories

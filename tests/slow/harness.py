@@ -1,4 +1,4 @@
-"""Real servers for the slow suite: `python -m naskah.serve` subprocesses and a tiny HTTP client
+"""Real servers for the slow suite: `python -m naskah.operations.serve` subprocesses and a tiny HTTP client
 (http.client, cookies, CSRF tokens read from the pages, the second factor done over HTTP)."""
 import http.client
 import os
@@ -39,7 +39,7 @@ class Server:
                "PORT": str(self.port), "NASKAH_THREADS": str(self.threads), "NASKAH_DAILY_CHECK": "0"}
         self.instance.mkdir(parents=True, exist_ok=True)
         self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed in stop()
-        self.proc = subprocess.Popen([sys.executable, "-m", "naskah.serve"], cwd=ROOT, env=env,  # nosec B603
+        self.proc = subprocess.Popen([sys.executable, "-m", "naskah.operations.serve"], cwd=ROOT, env=env,  # nosec B603
                                      stdout=self._logfile, stderr=subprocess.STDOUT)
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -19,10 +19,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from naskah import audit, create_app
+from naskah import create_app
+from naskah.audit import chain as audit
+from naskah.core.timeutil import WIB
 from naskah.extensions import db
 from naskah.models import AgendaEntry, AuditEvent, Document
-from naskah.timeutil import WIB
 from tests.conftest import PG_URL, make_config, reset_database
 from tests.factories import PASSWORD, Factories, second_factor_code
 from tests.slow.harness import Client, Server

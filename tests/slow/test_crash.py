@@ -14,10 +14,12 @@ from datetime import datetime
 
 import pytest
 
-from naskah import audit, create_app, integrity
+from naskah import create_app
+from naskah.audit import chain as audit
+from naskah.core.timeutil import WIB
 from naskah.extensions import db
 from naskah.models import AgendaEntry, Document
-from naskah.timeutil import WIB
+from naskah.operations import integrity
 from tests.conftest import make_config, reset_database
 from tests.factories import PASSWORD, Factories
 from tests.slow.harness import Client, Server

@@ -1,0 +1,147 @@
+"""Public pages without login: the website complaint form, the status page and the survey.
+
+Every public POST and every code lookup is rate-limited per client. Wrong ticket/code pairs all
+get the same page, the same status code and the same work (one lookup, one HMAC).
+"""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+
+from naskah.auth.guards import public
+from naskah.complaints import accesscodes
+from naskah.complaints import flow as complaints
+from naskah.complaints import survey as skm
+from naskah.complaints.forms import PublicComplaintForm, StatusForm, SurveyForm
+from naskah.core.errors import DomainError
+from naskah.core.forms import form_data, show_errors
+from naskah.core.ratelimit import client_key, limiter
+from naskah.extensions import db
+from naskah.models.survey import ELEMENT_KEYS
+
+bp = Blueprint("complaints_public", __name__)
+PUBLIC_MAX_BYTES = 32 * 1024
+LIMITS = {  # (attempts, window in seconds) per client; override with app.config[key]
+    "COMPLAINT_FORM_LIMIT": (10, 3600),
+    "COMPLAINT_STATUS_LIMIT": (10, 600),
+    "SURVEY_LIMIT": (20, 600),
+}
+TOO_MANY = "Terlalu banyak percobaan dari alamat Anda. Tunggu beberapa menit lalu coba lagi."
+NO_MATCH = "Nomor tiket dan kode akses tidak cocok. Periksa kembali bukti pengaduan Anda."
+BOT = "Pengaduan tidak dapat diproses. Muat ulang halaman lalu coba lagi."
+
+
+def _allowed(scope: str, key: str) -> bool:
+    attempts, window = current_app.config.get(key) or LIMITS[key]
+    return limiter().hit(client_key(scope), attempts, window)
+
+
+def _guard_size():
+    if request.content_length is not None and request.content_length > PUBLIC_MAX_BYTES:
+        abort(413)
+
+
+@bp.route("/pengaduan", methods=["GET", "POST"])
+@public
+def complaint_form():
+    form = PublicComplaintForm()
+    if request.method == "POST":
+        _guard_size()
+        if not _allowed("pengaduan", "COMPLAINT_FORM_LIMIT"):
+            return render_template("complaints_public/form.html", form=form, error=TOO_MANY), 429
+        if (form.website.data or "").strip():
+            # Only a bot fills the hidden field: refuse without saving, in a neutral tone.
+            return render_template("complaints_public/form.html", form=PublicComplaintForm(formdata=None),
+                                   error=BOT), 400
+        valid, problem = form.validate(), None  # the form's checks and the domain's, all at once
+        try:
+            complaints.check_input(form_data(form), public=True)
+            if valid:
+                c, code = complaints.create(None, form_data(form), public=True)
+                db.session.commit()
+                session["public_complaint"] = {"ticket": c.ticket, "code": code}
+                return redirect(url_for(".sent"))
+        except DomainError as e:
+            db.session.rollback()
+            problem = e
+        show_errors(form, problem)
+        return render_template("complaints_public/form.html", form=form), 400
+    return render_template("complaints_public/form.html", form=form)
+
+
+@bp.get("/pengaduan/terkirim")
+@public
+def sent():
+    data = session.pop("public_complaint", None)
+    if not data:
+        flash("Nomor tiket dan kode akses hanya ditampilkan sekali, sesaat setelah pengaduan dikirim.", "info")
+        return redirect(url_for(".status"))
+    return render_template("complaints_public/sent.html", ticket=data["ticket"], code=data["code"])
+
+
+@bp.route("/pengaduan/status", methods=["GET", "POST"])
+@public
+def status():
+    form = StatusForm()
+    if request.method == "GET":
+        form.ticket.data = complaints.normalize_ticket(request.args.get("tiket")) or ""
+        return render_template("complaints_public/status.html", form=form)
+    _guard_size()
+    if not _allowed("pengaduan-status", "COMPLAINT_STATUS_LIMIT"):
+        return render_template("complaints_public/status.html", form=StatusForm(formdata=None), error=TOO_MANY), 429
+    if not form.validate():
+        return render_template("complaints_public/status.html", form=form), 400
+    c = complaints.lookup(form.ticket.data, form.code.data)
+    if c is None:
+        return render_template("complaints_public/status.html", form=StatusForm(formdata=None), error=NO_MATCH), 404
+    state, _ = skm.find(form.code.data) if c.status == "selesai" else ("pending", None)
+    return render_template("complaints_public/result.html", c=c,
+                           responses=[r for r in c.responses if r.public],
+                           survey_code=accesscodes.display(form.code.data) if state == "ok" else None)
+
+
+@bp.get("/survei")
+@public
+def survey_start():
+    typed = request.args.get("kode")
+    if typed is not None:
+        code = accesscodes.normalize(typed)
+        if code:
+            return redirect(url_for(".survey", code=accesscodes.display(code)))
+        return render_template("complaints_public/survey_start.html", error="Kode survei tidak dikenal."), 404
+    return render_template("complaints_public/survey_start.html")
+
+
+SURVEY_STATES = {
+    "unknown": (404, "Kode survei tidak dikenal."),
+    "pending": (409, "Survei dapat diisi setelah pengaduan Anda selesai ditangani."),
+    "used": (409, "Survei untuk kode ini sudah diisi. Terima kasih atas penilaian Anda."),
+}
+
+
+@bp.route("/survei/<code>", methods=["GET", "POST"])
+@public
+def survey(code):
+    if request.method == "POST":
+        _guard_size()
+    if not _allowed("survei", "SURVEY_LIMIT"):
+        return render_template("complaints_public/survey_start.html", error=TOO_MANY), 429
+    state, row = skm.find(code)
+    if state != "ok":
+        status, message = SURVEY_STATES[state]
+        return render_template("complaints_public/survey_start.html", error=message), status
+    form = SurveyForm()
+    if form.validate_on_submit():
+        try:
+            skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data)
+            db.session.commit()
+        except DomainError as e:
+            db.session.rollback()
+            if e.field and e.field in form._fields:
+                form[e.field].errors.append(e.message)
+                return _survey_page(form, code, row, 400)
+            return render_template("complaints_public/survey_start.html", error=e.message), e.status
+        return render_template("complaints_public/survey_thanks.html")
+    return _survey_page(form, code, row, 400 if request.method == "POST" else 200)
+
+
+def _survey_page(form, code, row, status):
+    return render_template("complaints_public/survey.html", form=form, code=code, row=row, elements=skm.ELEMENTS), status
+

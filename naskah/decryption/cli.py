@@ -1,0 +1,166 @@
+"""`flask keys ...`: the key pages' actions from the command line, plus master key rotation.
+
+Secrets come in on stdin or a hidden prompt, never as arguments (they would land in the shell
+history and the process list); no command prints a private or symmetric key.
+"""
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from naskah.core.errors import DomainError
+from naskah.decryption import identities as keystore
+from naskah.extensions import db
+
+keys_cli = AppGroup("keys", help="Kunci kantor: identitas dekripsi, kunci bersama, koresponden, kunci induk.")
+
+
+def fail(message: str, code: int = 1):
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def run(action):
+    """Run a keystore action and commit, or report its Indonesian message and exit 1."""
+    try:
+        result = action()
+        db.session.commit()
+        return result
+    except DomainError as e:
+        db.session.rollback()
+        fail(e.message)
+
+
+def read_secret(prompt: str, allow_empty=False) -> str | None:
+    if sys.stdin.isatty():
+        value = click.prompt(prompt, hide_input=True, default="" if allow_empty else None, show_default=False)
+    else:
+        value = sys.stdin.readline().rstrip("\r\n")
+    if not value and not allow_empty:
+        fail(f"{prompt}: kosong.")
+    return value or None
+
+
+def _date(value):
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"Tanggal tidak valid: {value} (gunakan TTTT-BB-HH).")
+
+
+@keys_cli.command("generate")
+@click.argument("name")
+@click.option("--cn", "common_name", default=None, help="Nama umum (CN) sertifikat.")
+@click.option("--bits", default="3072", show_default=True, type=click.Choice(["2048", "3072", "4096"]))
+@click.option("--csr", is_flag=True, help="Buat CSR untuk CA eksternal alih-alih sertifikat swa-tanda.")
+@click.option("--org", default=None, help="Organisasi pada CSR.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis CSR ke berkas ini.")
+def generate(name, common_name, bits, csr, org, output):
+    """Generate an RSA identity (self-signed certificate, or a CSR with --csr)."""
+    identity = run(lambda: keystore.generate(name, common_name=common_name, bits=int(bits), csr=csr, org=org))
+    if identity.status == "pending":
+        pem = identity.csr_pem
+        if output:
+            Path(output).write_text(pem)
+            click.echo(f"Identitas {identity.name} dibuat; CSR ditulis ke {output}. "
+                       f"Setelah CA menerbitkan sertifikat: flask keys import-cert {identity.name} BERKAS", err=True)
+        else:
+            click.echo(pem, nl=False)
+        return
+    click.echo(f"Identitas {identity.name} dibuat: RSA {identity.key_bits}, sertifikat swa-tanda, "
+               f"SHA-256 {identity.fingerprint}")
+
+
+@keys_cli.command("import-cert")
+@click.argument("name")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def import_cert(name, file):
+    """Attach the CA-issued certificate to an identity created with --csr."""
+    kind, row = run(lambda: keystore.find_by_name(name))
+    if kind != "identity":
+        fail(f"{name} bukan identitas RSA.")
+    run(lambda: keystore.import_certificate(row, Path(file).read_bytes()))
+    click.echo(f"Sertifikat diimpor; identitas {row.name} aktif (SHA-256 {row.fingerprint}).")
+
+
+@keys_cli.command("import-p12")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--name", default=None, help="Nama identitas (bawaan: nama berkas).")
+def import_p12(file, name):
+    """Import a .p12/.pfx; the passphrase is prompted, or read from stdin when piped."""
+    path = Path(file)
+    name = name or "".join(c if c.isalnum() or c in "._-" else "-" for c in path.stem)[:60]
+    passphrase = read_secret("Kata sandi PKCS#12", allow_empty=True)
+    identity = run(lambda: keystore.import_p12(name, path.read_bytes(), passphrase))
+    click.echo(f"Identitas {identity.name} diimpor: RSA {identity.key_bits}, SHA-256 {identity.fingerprint}")
+
+
+@keys_cli.command("import-fernet")
+@click.argument("label")
+@click.option("--agency", required=True, help="Instansi koresponden pemilik kunci bersama.")
+@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
+@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+def import_fernet(label, agency, valid_from, valid_until):
+    """Store a pre-shared Fernet key; the key is read from stdin (or a hidden prompt)."""
+    key = read_secret("Kunci Fernet")
+    shared = run(lambda: keystore.import_fernet(label, agency, key, valid_from=_date(valid_from),
+                                                valid_until=_date(valid_until)))
+    click.echo(f"Kunci bersama {shared.label} untuk {shared.agency} disimpan (nilai periksa {shared.check_value}).")
+
+
+@keys_cli.command("add-correspondent")
+@click.argument("agency")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def add_correspondent(agency, file):
+    """Register a correspondent agency's certificate (PEM or DER) to verify its signatures."""
+    row = run(lambda: keystore.add_correspondent(agency, Path(file).read_bytes()))
+    click.echo(f"Sertifikat koresponden {row.agency} ditambahkan (SHA-256 {row.fingerprint}).")
+
+
+@keys_cli.command("list")
+def list_keys():
+    """List identities, pre-shared keys and correspondents (never key material)."""
+    data = keystore.listing()
+    click.echo("Identitas dekripsi:")
+    for k in data["identities"]:
+        fp = (k.fingerprint or "-")[:16]
+        until = k.not_after.date().isoformat() if k.not_after else "-"
+        click.echo(f"  {k.name:24} {k.status:8} RSA {k.key_bits:<5} {k.source:9} s.d. {until:10} {fp}")
+    click.echo("Kunci bersama (Fernet):")
+    for k in data["shared"]:
+        state = "retired" if k.retired_at else "active"
+        window = f"{k.valid_from or '-'}..{k.valid_until or '-'}"
+        click.echo(f"  {k.label:24} {state:8} {k.check_value} {window:23} {k.agency}")
+    click.echo("Sertifikat koresponden:")
+    for c in data["correspondents"]:
+        state = "retired" if c.retired_at else "active"
+        click.echo(f"  {c.agency[:40]:40} {state:8} {c.fingerprint[:16]} {c.subject[:60]}")
+
+
+@keys_cli.command("export-cert")
+@click.argument("name")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis ke berkas.")
+def export_cert(name, output):
+    """Print an active identity's public certificate (PEM) for correspondents."""
+    kind, row = run(lambda: keystore.find_by_name(name))
+    if kind != "identity":
+        fail(f"{name} bukan identitas RSA; kunci bersama tidak pernah diekspor.")
+    pem = run(lambda: keystore.export_cert(row))
+    if output:
+        Path(output).write_bytes(pem)
+        click.echo(f"Sertifikat {row.name} ditulis ke {output}.", err=True)
+    else:
+        click.echo(pem.decode("ascii"), nl=False)
+
+
+@keys_cli.command("retire")
+@click.argument("name")
+def retire(name):
+    """Retire an identity or pre-shared key: kept for old cryptograms, not offered for new ones."""
+    kind, row = run(lambda: keystore.find_by_name(name))
+    run(lambda: keystore.retire(kind, row))
+    click.echo(f"{name} dipensiunkan.")

@@ -1,0 +1,79 @@
+"""Admin side of notifications: the SMTP settings and each user's e-mail address."""
+from __future__ import annotations
+
+from naskah.audit import chain as audit
+from naskah.core import settings
+from naskah.core.errors import DomainError
+from naskah.extensions import db
+from naskah.models import Role, User
+from naskah.notifications import waiting as notify
+
+KEYS = ("smtp_enabled", "smtp_host", "smtp_port", "smtp_sender", "smtp_starttls", "public_base_url")
+
+
+def recipients() -> list[User]:
+    """Users who can be waited for: active kasi and sandiman."""
+    return db.session.scalars(db.select(User).where(User.active_in(Role.KASI, Role.SANDIMAN)).order_by(User.role, User.full_name)).all()
+
+
+def current() -> dict:
+    values = {key: settings.get(key) for key in KEYS}
+    values["emails"] = dict(settings.get("notification_emails") or {})
+    return values
+
+
+def parse(form, users: list[User]) -> tuple[dict, dict[str, str]]:
+    """Form -> new values and per-field Indonesian errors (nothing is saved on error)."""
+    errors: dict[str, str] = {}
+    values = {
+        "smtp_enabled": bool(form.get("smtp_enabled")),
+        "smtp_host": (form.get("smtp_host") or "").strip()[:200],
+        "smtp_sender": (form.get("smtp_sender") or "").strip()[:200],
+        "smtp_starttls": bool(form.get("smtp_starttls")),
+        "public_base_url": (form.get("public_base_url") or "").strip()[:200],
+    }
+    port = (form.get("smtp_port") or "").strip()
+    if port.isdigit() and 1 <= int(port) <= 65535:
+        values["smtp_port"] = int(port)
+    else:
+        errors["smtp_port"] = "Port harus angka 1 sampai 65535."
+    if values["smtp_enabled"] and not values["smtp_host"]:
+        errors["smtp_host"] = "Isi alamat server SMTP kantor, atau matikan email."
+    if values["smtp_sender"] and not notify.EMAIL_RE.match(values["smtp_sender"]):
+        errors["smtp_sender"] = "Alamat pengirim tidak valid."
+    elif values["smtp_enabled"] and not values["smtp_sender"]:
+        errors["smtp_sender"] = "Isi alamat pengirim, misalnya sandi@kominfo.go.id."
+    url = values["public_base_url"]
+    if url and not (url.startswith("https://") or url.startswith("http://")) or " " in url:
+        errors["public_base_url"] = "Alamat aplikasi harus diawali http:// atau https://."
+    emails = {}
+    for user in users:
+        address = (form.get(f"email_{user.id}") or "").strip()[:200]
+        if address and not notify.EMAIL_RE.match(address):
+            errors[f"email_{user.id}"] = f"Alamat email {user.full_name} tidak valid."
+        elif address:
+            emails[str(user.id)] = address
+    values["emails"] = emails
+    return values, errors
+
+
+def save(values: dict, actor) -> None:
+    old = current()
+    for key in KEYS:
+        settings.set_value(key, values[key])
+    settings.set_value("notification_emails", values["emails"])
+    changed = sorted(k for k in (*KEYS, "emails") if old.get(k) != values.get(k))
+    audit.append("settings.notifications", actor=actor, object_type="settings", object_id="notifications",
+                 details={"changed": changed, "enabled": values["smtp_enabled"], "host": values["smtp_host"],
+                          "recipients": len(values["emails"])})
+
+
+def send_test(address: str) -> int:
+    """Send the standard notice to one address, synchronously; returns 1 when it went out."""
+    if not notify.EMAIL_RE.match(address or ""):
+        raise DomainError("Alamat email uji tidak valid.", field="test_to")
+    config = notify.smtp_config()
+    if not config["host"] or not config["sender"]:
+        raise DomainError("Simpan dulu server SMTP dan alamat pengirim.", field="test_to")
+    base = (settings.get("public_base_url") or "").rstrip("/")
+    return notify.send(config, [notify.build_message(config["sender"], address, f"{base}/papan")])

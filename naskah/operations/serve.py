@@ -1,0 +1,33 @@
+"""Production entry point: waitress on HOST/PORT (defaults 0.0.0.0:5000), JSON logs on stderr,
+and the daily integrity check thread (NASKAH_DAILY_CHECK=0 turns it off)."""
+import logging
+import os
+
+from waitress import serve
+
+from naskah import create_app
+from naskah.core.reqlog import JsonLineFormatter
+from naskah.operations import scheduler
+
+
+def configure_logging():
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLineFormatter())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.INFO)
+
+
+def main():
+    configure_logging()
+    app = create_app()
+    host = os.environ.get("HOST", "0.0.0.0")  # an intranet server; the bind address is configurable # nosec B104
+    port = int(os.environ.get("PORT", "5000"))
+    threads = int(os.environ.get("NASKAH_THREADS", "8"))
+    scheduler.start(app)
+    logging.getLogger("naskah").info("Naskah Sandi melayani di http://%s:%s", host, port)
+    serve(app, host=host, port=port, threads=threads, ident="naskah")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""Print endpoints: each paper as PDF (`.pdf`) or as a browser print view (same template)."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+
+from naskah.agenda import book as agenda_book_q
+from naskah.agenda.forms import parse_period
+from naskah.auth.guards import roles_required
+from naskah.core.errors import DomainError
+from naskah.core.timeutil import to_wib, utcnow
+from naskah.extensions import db
+from naskah.paper import issued, letters, printview  # noqa: F401 (paperflow registers hooks)
+from naskah.paper import print_rules as prints
+from naskah.printing.render import RenderError
+from naskah.workflow import documents
+
+bp = Blueprint("printing", __name__, url_prefix="/cetak")
+WORKERS = ("sandiman", "kasi")
+
+
+def _emit(printed: prints.Printed, fmt: str, doc_id: int, endpoint: str, **args):
+    """Commit the print's audit event, then hand out the bytes or the page."""
+    try:
+        if fmt == "pdf":
+            pdf = printed.pdf or letters.render_pdf(printed.template, printed.context, **(printed.kw or {}))
+        else:
+            html = letters.render_html(printed.template, printed.context, **(printed.kw or {}))
+    except (RenderError, ValueError):
+        db.session.rollback()
+        current_app.logger.exception("print of document %s failed", doc_id)
+        raise DomainError("Dokumen tidak dapat dicetak. Periksa pengaturan kantor atau hubungi administrator.") from None
+    db.session.commit()
+    if fmt == "pdf":
+        return printview.pdf_response(pdf, printed.filename)
+    return printview.html_response(html, url_for("documents.show", doc_id=doc_id),
+                         url_for(endpoint, doc_id=doc_id, fmt="pdf", **args))
+
+
+def _fmt(fmt: str) -> str:
+    if fmt not in ("pdf", "html"):
+        raise DomainError("Format cetak tidak dikenal.")
+    return fmt
+
+
+@bp.get("/<int:doc_id>/salinan.<fmt>")
+@roles_required(*WORKERS)
+def copy_letter(doc_id, fmt):
+    doc = documents.get_document(doc_id, current_user)
+    return _emit(prints.copy_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".copy_letter")
+
+
+@bp.get("/<int:doc_id>/pengantar.<fmt>")
+@roles_required(*WORKERS)
+def cover_letter(doc_id, fmt):
+    doc = documents.get_document(doc_id, current_user)
+    return _emit(prints.cover_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".cover_letter")
+
+
+@bp.get("/<int:doc_id>/amplop.<fmt>")
+@roles_required(*WORKERS)
+def envelope(doc_id, fmt):
+    doc = documents.get_document(doc_id, current_user)
+    kind = request.args.get("jenis") or letters.envelope_kinds(doc)[0]
+    size = request.args.get("ukuran") or "C5"
+    printed = prints.envelope(doc, current_user, kind, size, _fmt(fmt))
+    return _emit(printed, fmt, doc_id, ".envelope", jenis=kind, ukuran=size)
+
+
+@bp.get("/<int:doc_id>/tanda-terima.<fmt>")
+@roles_required(*WORKERS)
+def receipt(doc_id, fmt):
+    doc = documents.get_document(doc_id, current_user)
+    return _emit(prints.receipt(doc, current_user, _fmt(fmt)), fmt, doc_id, ".receipt")
+
+
+@bp.get("/agenda.<fmt>")
+@roles_required("sandiman", "kasi", "pejabat")
+def agenda_book(fmt):
+    _fmt(fmt)
+    date_from, date_to, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
+    rows, _ = agenda_book_q.print_book(current_user, fmt=fmt, label=label, date_from=date_from, date_to=date_to)
+    ctx = letters.agenda_context(rows, label)
+    kw = {"orientation": "landscape"}
+    try:
+        out = letters.render_pdf("agenda_book.html", ctx, **kw) if fmt == "pdf" else \
+            letters.render_html("agenda_book.html", ctx, **kw)
+    except (RenderError, ValueError):
+        db.session.rollback()
+        current_app.logger.exception("agenda book print failed")
+        raise DomainError("Buku agenda tidak dapat dicetak.") from None
+    db.session.commit()
+    if fmt == "pdf":
+        return printview.pdf_response(out, f"buku-agenda-{label.lower().replace(' ', '-')}")
+    return printview.html_response(out, url_for("agenda.index"),
+                         url_for(".agenda_book", fmt="pdf", periode=request.args.get("periode", "")))

@@ -1,0 +1,5 @@
+"""The workflow area's pages: its blueprints and their menu entries, collected for init_app."""
+from naskah.workflow.views import board, documents
+
+BLUEPRINTS = (board.bp, documents.bp)
+NAV = [entry for module in (board, documents) for entry in getattr(module, "NAV", [])]

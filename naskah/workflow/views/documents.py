@@ -1,0 +1,187 @@
+"""Documents: intake (step 1), the document page, and every step action (htmx or plain form)."""
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from werkzeug.datastructures import CombinedMultiDict
+
+from naskah.audit import chain as audit
+from naskah.auth.guards import roles_required
+from naskah.core import registry, uploads
+from naskah.core.errors import DomainError
+from naskah.core.forms import form_data, show_errors
+from naskah.core.templating import is_htmx_partial
+from naskah.core.timeutil import to_wib, utcnow
+from naskah.extensions import db
+from naskah.models import Role, User
+from naskah.sla.due import card_sla
+from naskah.workflow import board as board_q
+from naskah.workflow import documents, forms
+from naskah.workflow import engine as workflow
+
+bp = Blueprint("documents", __name__, url_prefix="/dokumen")
+NAV = [("documents.new", "Terima Kriptogram", {"sandiman"}, 20)]
+STAFF = ("sandiman", "kasi", "pejabat")
+
+
+def _sandiman_choices():
+    users = db.session.scalars(db.select(User).where(User.active_in(Role.SANDIMAN))
+                               .order_by(User.full_name)).all()
+    return [("", "— pilih —")] + [(str(u.id), u.full_name) for u in users]
+
+
+def build_form(action: str, doc, formdata=None):
+    form_cls = forms.ACTION_FORMS[action]
+    form = form_cls(formdata=formdata) if formdata is not None else form_cls()
+    if formdata is None:
+        form.version.data = doc.version
+    if action == "assign":
+        form.assignee_id.choices = _sandiman_choices()
+    if action == "sign":
+        form.courier_id.choices = _sandiman_choices()
+        if formdata is None and doc.assigned_to_id:
+            form.courier_id.data = str(doc.assigned_to_id)
+    if action == "deliver" and formdata is None:
+        form.delivered_at.data = to_wib(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+    if action == "revise" and formdata is None:
+        content = documents.read_content(doc, current_user, purpose="edit") or {}
+        db.session.commit()
+        for key, value in content.items():
+            if key in form._fields:
+                form[key].data = value
+        form.copy_index.data, form.copy_total.data = doc.copy_index, doc.copy_total
+    return form
+
+
+def card_context(doc, **extra):
+    return {"doc": doc, "sla": card_sla(doc, utcnow()),
+            "actions": workflow.allowed(doc, current_user), **extra}
+
+
+@bp.route("/baru", methods=["GET", "POST"])
+@roles_required("sandiman")
+def new():
+    form = forms.ReceiveForm()
+    if request.method == "GET":
+        form.received_at.data = to_wib(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
+    if form.validate_on_submit():
+        upload = form.cryptogram_file.data
+        file_bytes, filename = None, None
+        if upload and upload.filename:
+            limit = current_app.config["CRYPTOGRAM_MAX_BYTES"]
+            file_bytes = upload.read(limit + 1)
+            if len(file_bytes) > limit:
+                form.cryptogram_file.errors.append(f"Berkas melebihi batas {limit // (1024 * 1024)} MB.")
+                return render_template("documents/new.html", form=form), 400
+            if not file_bytes:
+                form.cryptogram_file.errors.append("Berkas kosong.")
+                return render_template("documents/new.html", form=form), 400
+            try:
+                uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
+            except DomainError as e:
+                form.cryptogram_file.errors.append(e.message)
+                return render_template("documents/new.html", form=form), 400
+            filename = uploads.safe_display_name(upload.filename, default="kriptogram")
+        data = form_data(form)
+        try:
+            doc = documents.receive(current_user, data, file_bytes, filename)
+            db.session.commit()
+        except DomainError as e:
+            db.session.rollback()
+            getattr(form, e.field, form.cryptogram_file).errors.append(e.message)
+            return render_template("documents/new.html", form=form), 400
+        flash(f"Kriptogram dari {doc.sender_agency} dicatat. Langkah berikut: agendakan.", "success")
+        return redirect(url_for("board.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("documents/new.html", form=form), status
+
+
+@bp.get("/<int:doc_id>")
+@roles_required(*STAFF)
+def show(doc_id):
+    doc = documents.get_document(doc_id, current_user)
+    content = None
+    if request.args.get("baca") == "1":
+        content = documents.read_content(doc, current_user)
+        db.session.commit()
+    events = audit.events_for(doc.id)
+    return render_template("documents/show.html", events=events, content=content,
+                           can_read=documents.can_read_content(doc, current_user),
+                           details_of=audit.details_of, sections=registry.document_sections(doc, current_user),
+                           **card_context(doc))
+
+
+@bp.get("/<int:doc_id>/kartu")
+@roles_required(*STAFF)
+def card(doc_id):
+    doc = documents.get_document(doc_id, current_user)
+    return render_template("board/_card.html", **card_context(doc))
+
+
+@bp.get("/<int:doc_id>/aksi/<action>")
+@roles_required("sandiman", "kasi")
+def action_form(doc_id, action):
+    doc = documents.get_document(doc_id, current_user)
+    t = workflow.get_transition(action)
+    try:
+        workflow.check(doc, t, current_user)
+    except DomainError as e:
+        return _refused(doc, e)
+    form = build_form(action, doc)
+    ctx = card_context(doc, form=form, transition=t)
+    if is_htmx_partial():
+        return render_template("board/_card.html", **ctx)
+    return render_template("documents/action.html", **ctx)
+
+
+@bp.post("/<int:doc_id>/aksi/<action>")
+@roles_required("sandiman", "kasi")
+def action_submit(doc_id, action):
+    doc = documents.get_document(doc_id, current_user, for_update=True)
+    t = workflow.get_transition(action)
+    formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
+    form = build_form(action, doc, formdata=formdata)
+    try:
+        workflow.check(doc, t, current_user)  # refuse before reporting field errors
+    except DomainError as e:
+        return _refused(doc, e)
+    if not form.validate():
+        return _form_errors(doc, form, t)
+    version = form.version.data
+    old_step = doc.step
+    try:
+        doc = workflow.run(doc_id, action, current_user, form_data(form),
+                           expected_version=int(version) if str(version).isdigit() else None)
+    except DomainError as e:
+        doc = documents.get_document(doc_id)
+        if show_errors(form, e):
+            return _form_errors(doc, form, t)
+        return _refused(doc, e)
+    done = t.label if t.source == t.target else workflow.STEP_LABELS[workflow.Step(doc.step)]  # e.g. 4->4
+    message = f"{done}: {doc.sender_agency} ({doc.agenda_label})."
+    if is_htmx_partial():
+        return _board_update(doc, old_step, message)
+    flash(message, "success")
+    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc.id) or url_for("board.index"))
+
+
+def _form_errors(doc, form, t):
+    ctx = card_context(doc, form=form, transition=t)
+    if is_htmx_partial():
+        return render_template("board/_card.html", **ctx)  # 200 so htmx swaps the form back in place
+    return render_template("documents/action.html", **ctx), 400
+
+
+def _refused(doc, error: DomainError):
+    if is_htmx_partial():
+        return render_template("board/_card.html", error=error.message, **card_context(doc)), error.status
+    return render_template("error.html", status=error.status, title="Tindakan ditolak",
+                           message=error.message, doc=doc), error.status
+
+
+def _board_update(doc, old_step, message):
+    """Re-render the two affected columns out of band, plus the flash; the card moves with them."""
+    filters = board_q.Filters.from_url(request.headers.get("HX-Current-URL"))
+    steps = sorted({workflow.Step(old_step), workflow.Step(doc.step)})
+    cols = board_q.columns(filters, current_user, steps=steps)
+    return (render_template("board/_update.html", columns=cols, message=message, filters=filters,
+                            marker=board_q.change_marker()),
+            200, {"HX-Reswap": "none"})

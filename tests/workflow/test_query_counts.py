@@ -1,0 +1,103 @@
+"""No N+1 queries: the board's and the document page's SQL statement counts must not grow with
+the number of cards or timeline events.
+
+One real document per step is taken through the workflow (so every column's card has the fields
+and related rows of its step); the board's sizes are then made by copying those rows, which is
+what matters for query counts and keeps the test fast.
+"""
+import pytest
+from sqlalchemy import event, insert, select
+
+from naskah.audit import chain as audit
+from naskah.extensions import db
+from naskah.models import Document, User
+from tests.factories import login
+
+
+class Counter:
+    def __init__(self, app):
+        self.app, self.count = app, 0
+
+    def __enter__(self):
+        with self.app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._hit)
+        return self
+
+    def _hit(self, *args, **kw):
+        self.count += 1
+
+    def __exit__(self, *exc):
+        event.remove(self.engine, "before_cursor_execute", self._hit)
+
+
+def statements(app, client, path) -> int:
+    with Counter(app) as c:
+        resp = client.get(path)
+    assert resp.status_code == 200, path
+    return c.count
+
+
+def clone_documents(app, templates: list[int], copies: int, assignees: list[int]) -> None:
+    """Insert `copies` copies of each template document (same step and fields), the assigned
+    sandiman rotating over `assignees` so a per-card user lookup would show as extra queries."""
+    with app.app_context():
+        table = Document.__table__
+        rows = [dict(r._mapping) for r in db.session.execute(select(table).where(table.c.id.in_(templates)))]
+        out = []
+        for row in rows:
+            row.pop("id")
+            for k in range(copies):
+                clone = dict(row)
+                for col in ("assigned_to_id", "delivery_assignee_id", "paraf_by_id"):
+                    if clone[col] is not None:
+                        clone[col] = assignees[k % len(assignees)]
+                out.append(clone)
+        db.session.execute(insert(table), out)
+        db.session.commit()
+
+
+@pytest.fixture
+def one_per_step(app, make):
+    sandiman, kasi = make.user("sandiman"), make.user("kasi")
+    ids = [make.document(step=step, sandiman=sandiman, kasi=kasi) for step in range(1, 10)]
+    return sandiman, kasi, ids
+
+
+def test_board_queries_do_not_grow_with_cards(app, client, make, one_per_step):
+    sandiman, kasi, ids = one_per_step
+    others = [make.user("sandiman").id for _ in range(10)]
+    counts = {}
+    for total in (5, 50):
+        with app.app_context():
+            have = db.session.scalar(select(db.func.count(Document.id)))
+        clone_documents(app, ids, total - have // len(ids), others[:total // 5])
+        with app.app_context():
+            assert db.session.scalar(select(db.func.count(Document.id))) == total * len(ids)
+        for user in (sandiman, kasi):
+            login(client, user)
+            statements(app, client, "/papan")  # first request after sign-in: session work, caches
+            counts[(total, user.role)] = (statements(app, client, "/papan"),
+                                          statements(app, client, "/papan?classification=R&q=badan"))
+            client.post("/keluar")
+    for role in ("sandiman", "kasi"):
+        assert counts[(50, role)] == counts[(5, role)], counts
+    assert max(max(v) for v in counts.values()) <= 25, counts  # a fixed, small number
+
+
+def test_document_page_queries_do_not_grow_with_events(app, client, make):
+    sandiman, kasi = make.user("sandiman"), make.user("kasi")
+    doc_id = make.document(step=5, sandiman=sandiman, kasi=kasi)
+    login(client, sandiman)
+    counts = []
+    for events in (5, 50):
+        with app.app_context():
+            have = len(audit.events_for(doc_id))
+            actor = db.session.get(User, sandiman.id)
+            for _ in range(events - have):
+                audit.append("content.read", actor=actor, document=doc_id, details={"purpose": "view"})
+            db.session.commit()
+        statements(app, client, f"/dokumen/{doc_id}")
+        counts.append(statements(app, client, f"/dokumen/{doc_id}"))
+    assert counts[0] == counts[1], counts
+    assert counts[1] <= 30, counts
