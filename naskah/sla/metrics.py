@@ -186,7 +186,7 @@ def snapshot(now: datetime | None = None) -> dict:
 
 def waiting_now() -> int:
     """Documents waiting for a resend right now (an open request, not yet disposed)."""
-    from .models.decryption import ResendRequest
+    from naskah.models.decryption import ResendRequest
     return db.session.scalar(select(func.count(func.distinct(ResendRequest.document_id)))
                              .join(Document, Document.id == ResendRequest.document_id)
                              .where(ResendRequest.resolved_at.is_(None), Document.disposed_at.is_(None))) or 0
