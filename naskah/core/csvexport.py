@@ -12,6 +12,8 @@ from decimal import Decimal
 
 from flask import Response
 
+from naskah.core.timeutil import format_short
+
 DELIMITER = ";"
 CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
@@ -28,7 +30,6 @@ def cell(value) -> str:
         text = f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
         return text.replace(".", ",")
     if isinstance(value, datetime):
-        from naskah.core.timeutil import format_short
         return format_short(value)
     if isinstance(value, date):
         return value.isoformat()

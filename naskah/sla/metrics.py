@@ -23,6 +23,7 @@ from naskah.core.errors import DomainError
 from naskah.core.timeutil import MONTHS, WIB, format_date, to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, AuditEvent, Document
+from naskah.models.decryption import ResendRequest
 from naskah.sla import due as sla
 from naskah.workflow.board import ARCHIVE_WINDOW
 from naskah.workflow.engine import STEP_LABELS, Step
@@ -186,7 +187,6 @@ def snapshot(now: datetime | None = None) -> dict:
 
 def waiting_now() -> int:
     """Documents waiting for a resend right now (an open request, not yet disposed)."""
-    from naskah.models.decryption import ResendRequest
     return db.session.scalar(select(func.count(func.distinct(ResendRequest.document_id)))
                              .join(Document, Document.id == ResendRequest.document_id)
                              .where(ResendRequest.resolved_at.is_(None), Document.disposed_at.is_(None))) or 0

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import threading
 
-from naskah.core import settings
+from naskah.core import csvexport, settings
 from naskah.core.timeutil import format_datetime, utcnow, wib_today
 from naskah.models import CLASSIFICATIONS
 from naskah.paper import letters
@@ -116,7 +116,6 @@ def csv_rows(report) -> list[list]:
 
 def csv_bytes(report) -> bytes:
     """The office CSV convention (naskah.csvexport): semicolons, decimal comma, UTF-8 with BOM."""
-    from naskah.core import csvexport  # noqa: PLC0415
     return csvexport.to_bytes(csv_rows(report))
 
 

@@ -5,6 +5,7 @@ from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
 from naskah.auth.guards import roles_required
+from naskah.core import csvexport
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow, wib_today
 from naskah.sla import metrics, reports
@@ -55,7 +56,6 @@ def monthly():
     bulan = f"{start.year:04d}-{start.month:02d}"
     fmt = request.args.get("format", "")
     if error is None and fmt == "csv":
-        from naskah.core import csvexport
         return csvexport.response(reports.csv_rows(report), f"rekapitulasi-{bulan}.csv")
     if error is None and fmt == "pdf":
         pdf = reports.pdf_bytes(report, current_user.full_name)
