@@ -52,7 +52,7 @@ def payload(action, sandiman_id):
 
 
 def _wib_now() -> str:
-    from naskah.timeutil import to_wib, utcnow
+    from naskah.core.timeutil import to_wib, utcnow
     return to_wib(utcnow()).strftime("%Y-%m-%dT%H:%M")
 
 

@@ -29,7 +29,7 @@ FORM_DATA = {
 def _wib_now(delta_minutes: int = 0) -> str:
     from datetime import timedelta
 
-    from naskah.timeutil import to_wib, utcnow
+    from naskah.core.timeutil import to_wib, utcnow
     return (to_wib(utcnow()) + timedelta(minutes=delta_minutes)).strftime("%Y-%m-%dT%H:%M")
 
 
