@@ -118,7 +118,8 @@ def _audit_actions_in_code() -> set[str]:
 
 
 def test_every_audit_action_has_an_indonesian_label(app):
-    missing = sorted(a for a in _audit_actions_in_code() if auditview.action_label(a) == a)
+    with app.app_context():
+        missing = sorted(a for a in _audit_actions_in_code() if auditview.action_label(a) == a)
     assert missing == []
 
 
