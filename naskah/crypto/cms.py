@@ -1,5 +1,8 @@
 """Decryption of incoming cryptograms (CMS/PKCS#7 and Fernet).
 
+CMS recipients of every standard kind open: RSA key transport here, key agreement (ECDH),
+pre-shared KEKs and passwords in `_recipients`.
+
 The narrow public API is `detect_format()` and `decrypt()`; both raise only
 `DecryptionError`. CMS structure is walked with a zero-copy BER reader
 (`_ber`) so a large cryptogram's ciphertext goes to the cipher without being
@@ -21,10 +24,11 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.decrepit.ciphers.algorithms import TripleDES
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding
+from cryptography.hazmat.primitives.asymmetric.ec import EllipticCurvePrivateKey
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 
-from . import _ber, _mime, _signed
+from . import _ber, _mime, _recipients, _signed
 from .errors import FAILED, FORMAT, NO_KEY, UNSUPPORTED, DecryptionError
 
 __all__ = ["Identity", "SymmetricKey", "DecryptResult", "detect_format", "decrypt", "DecryptionError"]
@@ -55,18 +59,25 @@ _EXTRA_NAMES = {
 
 @dataclass
 class Identity:
-    """An office RSA key pair able to receive CMS cryptograms."""
+    """An office key pair (RSA or EC) able to receive CMS cryptograms."""
     name: str
     certificate: x509.Certificate
-    private_key: RSAPrivateKey
+    private_key: RSAPrivateKey | EllipticCurvePrivateKey
 
 
 @dataclass
 class SymmetricKey:
-    """A Fernet key shared with one sender agency."""
+    """A secret shared with one sender agency.
+
+    kind "fernet": a Fernet key; "kek": a CMS key-encryption key (AES, 16/24/32 bytes) named by
+    `key_id` in KEKRecipientInfo; "password": a CMS password (UTF-8 bytes) for
+    PasswordRecipientInfo.
+    """
     label: str
     agency: str
     key: bytes
+    kind: str = "fernet"
+    key_id: bytes | None = None
 
 
 @dataclass
@@ -118,7 +129,8 @@ def _decrypt(data, identities, symmetric_keys, sender_agency, trusted) -> Decryp
         raise DecryptionError(FORMAT)
     fmt = detect_format(data)
     if fmt == "fernet":
-        plaintext, key_name = _decrypt_fernet(data, symmetric_keys, sender_agency)
+        fernet_keys = [k for k in symmetric_keys if k.kind == "fernet"]
+        plaintext, key_name = _decrypt_fernet(data, fernet_keys, sender_agency)
         enc, transport = "aes128_cbc_hmac_sha256", "fernet"
     else:
         try:
@@ -130,19 +142,22 @@ def _decrypt(data, identities, symmetric_keys, sender_agency, trusted) -> Decryp
                 der = data
         except Exception:  # noqa: BLE001
             raise DecryptionError(FORMAT) from None
-        plaintext, enc, transport, key_name = _decrypt_cms(der, identities)
+        plaintext, enc, transport, key_name = _decrypt_cms(der, identities, symmetric_keys, sender_agency)
     return _finish(plaintext, fmt, enc, transport, key_name, trusted)
 
 
 # ---------------------------------------------------------------- Fernet
 
+def _sender_first(keys: list[SymmetricKey], agency: str | None) -> list[SymmetricKey]:
+    want = (agency or "").strip().casefold()
+    return sorted(keys, key=lambda k: 0 if want and (k.agency or "").strip().casefold() == want else 1)
+
+
 def _decrypt_fernet(data: bytes, keys: list[SymmetricKey], agency: str | None):
     token = _mime.compact(data)
     if not keys:
         raise DecryptionError(NO_KEY)
-    want = (agency or "").strip().casefold()
-    ordered = sorted(keys, key=lambda k: 0 if want and (k.agency or "").strip().casefold() == want else 1)
-    for k in ordered:
+    for k in _sender_first(keys, agency):
         try:
             f = Fernet(k.key)
         except Exception:  # noqa: BLE001, S112 - a malformed stored key simply does not match  # nosec B112
@@ -161,7 +176,7 @@ def _alg_name(alg) -> str:
     return _EXTRA_NAMES.get(dotted) or alg["algorithm"].native or dotted
 
 
-def _decrypt_cms(der, identities: list[Identity]):
+def _decrypt_cms(der, identities: list[Identity], symmetric_keys=(), sender_agency=None):
     try:
         r = _ber.Reader(der)
         top = _ber.expect(r.read(0), 0, _ber.TAG_SEQUENCE, True)
@@ -202,14 +217,14 @@ def _decrypt_cms(der, identities: list[Identity]):
         raise DecryptionError(UNSUPPORTED, alg_name)
     key_len = (_GCM if auth else _CBC)[alg_name]
 
-    candidates, other_kinds = _match_recipients(rinfos, identities)
+    candidates, other_kinds = _match_recipients(rinfos, identities, symmetric_keys, sender_agency)
     if not candidates:
         if other_kinds:
             raise DecryptionError(UNSUPPORTED, other_kinds[0])
         raise DecryptionError(NO_KEY)
 
-    for ident, ktri in candidates:
-        transport, cek = _unwrap_cek(ktri, ident.private_key)
+    for key_name, unwrap in candidates:
+        transport, cek = unwrap()
         bogus = cek is None or len(cek) != key_len
         if bogus:
             # RFC 3218 2.3.2: carry on with a random key so a bad key costs the
@@ -218,7 +233,7 @@ def _decrypt_cms(der, identities: list[Identity]):
         pt = _content_decrypt(alg_name, cek, params, segments, aad, tag)
         if pt is not None and not bogus:
             name = "des_ede3_cbc" if alg_name == "tripledes_3key" else alg_name
-            return pt, name, transport, ident.name
+            return pt, name, transport, key_name
     raise DecryptionError(FAILED)
 
 
@@ -240,32 +255,64 @@ def _cert_info(cert: x509.Certificate):
     return ac.issuer, ac.serial_number, skis
 
 
-def _match_recipients(rinfos, identities: list[Identity]):
+def _rid_hit(rid, issuer, serial, skis) -> bool:
+    """Recipient identifier (issuer+serial, or subject key identifier) names this certificate."""
+    if rid.name == "issuer_and_serial_number":
+        return rid.chosen["serial_number"].native == serial and rid.chosen["issuer"] == issuer
+    if rid.name == "r_key_id":  # key agreement: RecipientKeyIdentifier
+        return rid.chosen[0].native in skis  # subjectKeyIdentifier (its field name varies by release)
+    return rid.chosen.native in skis
+
+
+def _match_recipients(rinfos, identities: list[Identity], symmetric_keys=(), sender_agency=None):
+    """([(key name, unwrap() -> (transport, cek|None))], names of recipient kinds we cannot use).
+
+    The key is chosen by the recipient info: certificate (ktri, kari), key identifier (kekri);
+    a password recipient names nothing, so every stored password is tried, the sender's first.
+    """
     infos = []
     for ident in identities:
         try:
             infos.append((ident, _cert_info(ident.certificate)))
         except Exception:  # noqa: BLE001, S112 - a broken stored identity is skipped  # nosec B112
             continue
+    keks = [k for k in symmetric_keys if k.kind == "kek" and k.key_id]
+    passwords = _sender_first([k for k in symmetric_keys if k.kind == "password"], sender_agency)
     matches, other = [], []
     for ri in rinfos:
-        if ri.name != "ktri":
-            other.append({"kari": "key agreement (kari)", "kekri": "KEK (kekri)",
-                          "pwri": "password (pwri)"}.get(ri.name, ri.name))
-            continue
-        ktri = ri.chosen
-        rid = ktri["rid"]
-        for ident, (issuer, serial, skis) in infos:
-            if rid.name == "issuer_and_serial_number":
-                hit = rid.chosen["serial_number"].native == serial and rid.chosen["issuer"] == issuer
-            else:
-                hit = rid.chosen.native in skis
-            if hit:
-                matches.append((ident, ktri))
+        info = ri.chosen
+        if ri.name == "ktri":
+            for ident, cert_info in infos:
+                if _rid_hit(info["rid"], *cert_info):
+                    matches.append((ident.name, _bind(_unwrap_cek, info, ident)))
+        elif ri.name == "kari":
+            for rek in info["recipient_encrypted_keys"]:
+                for ident, cert_info in infos:
+                    if _rid_hit(rek["rid"], *cert_info):
+                        matches.append((ident.name, _bind(_kari, info, ident, rek["encrypted_key"].native)))
+        elif ri.name == "kekri":
+            kid = info["kekid"]["key_identifier"].native
+            for k in keks:
+                if hmac.compare_digest(k.key_id, kid):
+                    matches.append((k.label, _bind(_recipients.kekri_unwrap, info, k.key)))
+        elif ri.name == "pwri":
+            for k in passwords:
+                matches.append((k.label, _bind(_recipients.pwri_unwrap, info, k.key)))
+        else:
+            other.append(ri.name)
     return matches, other
 
 
-def _unwrap_cek(ktri, key: RSAPrivateKey):
+def _bind(fn, *args):
+    return lambda: fn(*args)
+
+
+def _kari(kari, ident: Identity, encrypted_key: bytes):
+    return _recipients.kari_unwrap(kari, encrypted_key, ident.private_key)
+
+
+def _unwrap_cek(ktri, ident: Identity):
+    key = ident.private_key
     alg = ktri["key_encryption_algorithm"]
     name = alg["algorithm"].native
     enc_key = ktri["encrypted_key"].native

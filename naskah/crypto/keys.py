@@ -6,9 +6,13 @@ import datetime as _dt
 from cryptography import x509
 from cryptography.fernet import Fernet
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+
+# Curves an office identity may use (NIST names, as `openssl` and the CLI spell them).
+CURVES = {"P-256": ec.SECP256R1, "P-384": ec.SECP384R1, "P-521": ec.SECP521R1}
+_CURVE_NAMES = {cls.name: label for label, cls in CURVES.items()}
 
 
 class KeyImportError(ValueError):
@@ -26,9 +30,29 @@ def _name(common_name: str, org: str | None = None) -> x509.Name:
     return x509.Name(attrs)
 
 
-def generate_identity(common_name: str, bits: int = 3072, days: int = 3650):
-    """New RSA key + self-signed certificate usable as a CMS recipient and signer."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+def new_private_key(bits: int = 3072, curve: str | None = None):
+    """An RSA key of `bits`, or an EC key on `curve` ("P-256", "P-384", "P-521")."""
+    if curve:
+        return ec.generate_private_key(CURVES[curve]())
+    return rsa.generate_private_key(public_exponent=65537, key_size=bits)
+
+
+def key_type(key) -> str:
+    """"rsa", or the curve's NIST name for an EC key; KeyImportError for anything else."""
+    if isinstance(key, (rsa.RSAPrivateKey, rsa.RSAPublicKey)):
+        return "rsa"
+    if isinstance(key, (ec.EllipticCurvePrivateKey, ec.EllipticCurvePublicKey)) and key.curve.name in _CURVE_NAMES:
+        return _CURVE_NAMES[key.curve.name]
+    raise KeyImportError("Kunci harus RSA atau EC pada kurva P-256, P-384 atau P-521.")
+
+
+def generate_identity(common_name: str, bits: int = 3072, days: int = 3650, curve: str | None = None):
+    """New RSA (or EC) key + self-signed certificate usable as a CMS recipient and signer.
+
+    An EC key cannot encrypt, so its certificate allows key agreement instead of key encipherment.
+    """
+    key = new_private_key(bits, curve)
+    is_ec = curve is not None
     name = _name(common_name)
     now = _dt.datetime.now(_dt.timezone.utc)
     pub = key.public_key()
@@ -43,8 +67,8 @@ def generate_identity(common_name: str, bits: int = 3072, days: int = 3650):
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
         .add_extension(
             x509.KeyUsage(
-                digital_signature=True, content_commitment=False, key_encipherment=True,
-                data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                digital_signature=True, content_commitment=False, key_encipherment=not is_ec,
+                data_encipherment=False, key_agreement=is_ec, key_cert_sign=False,
                 crl_sign=False, encipher_only=False, decipher_only=False,
             ),
             critical=True,
@@ -75,8 +99,10 @@ def load_pkcs12(data: bytes, passphrase: bytes | None):
         key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase or None)
     except Exception:  # noqa: BLE001 - wrong passphrase and corruption look alike
         raise KeyImportError("Berkas PKCS#12 tidak dapat dibuka: kata sandi salah atau berkas rusak.") from None
-    if not isinstance(key, rsa.RSAPrivateKey) or cert is None:
-        raise KeyImportError("Berkas PKCS#12 harus berisi kunci privat RSA beserta sertifikatnya.")
+    if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)) or cert is None:
+        raise KeyImportError("Berkas PKCS#12 harus berisi kunci privat RSA atau EC beserta sertifikatnya.")
+    if isinstance(key, ec.EllipticCurvePrivateKey) and key.curve.name not in _CURVE_NAMES:
+        raise KeyImportError("Kunci EC di berkas PKCS#12 harus pada kurva P-256, P-384 atau P-521.")
     if not key_matches_certificate(key, cert):
         raise KeyImportError("Kunci privat tidak cocok dengan sertifikat di dalam berkas PKCS#12.")
     return key, cert, list(extra or [])
@@ -102,8 +128,7 @@ def private_key_from_der(der: bytes):
         key = serialization.load_der_private_key(der, password=None)
     except Exception:  # noqa: BLE001
         raise KeyImportError("Kunci privat tidak valid atau rusak.") from None
-    if not isinstance(key, rsa.RSAPrivateKey):
-        raise KeyImportError("Kunci privat harus berupa kunci RSA.")
+    key_type(key)
     return key
 
 
@@ -124,6 +149,31 @@ def validate_fernet_key(text: str) -> bytes:
         return key
     except Exception:  # noqa: BLE001
         raise KeyImportError("Kunci Fernet tidak valid.") from None
+
+
+KEK_SIZES = (16, 24, 32)
+
+
+def parse_hex(text, field_label: str, max_bytes: int = 64) -> bytes:
+    """Bytes from hex text (spaces and colons allowed, as key-exchange forms print them)."""
+    raw = (text.decode("ascii", "replace") if isinstance(text, bytes) else (text or ""))
+    cleaned = "".join(raw.split()).replace(":", "")
+    try:
+        value = bytes.fromhex(cleaned)
+    except ValueError:
+        raise KeyImportError(f"{field_label} harus berupa digit heksadesimal (0-9, a-f).") from None
+    if not value or len(value) > max_bytes:
+        raise KeyImportError(f"{field_label} 1 sampai {max_bytes} bita ({2 * max_bytes} digit heksadesimal).")
+    return value
+
+
+def validate_kek(text) -> bytes:
+    """A CMS key-encryption key: AES-128/192/256, i.e. 16, 24 or 32 bytes given in hex."""
+    key = parse_hex(text, "Kunci KEK")
+    if len(key) not in KEK_SIZES:
+        raise KeyImportError("Kunci KEK harus 16, 24 atau 32 bita (32, 48 atau 64 digit heksadesimal); "
+                             f"yang diberikan {len(key)} bita.")
+    return key
 
 
 def fingerprint(cert: x509.Certificate) -> str:

@@ -55,13 +55,17 @@ def _date(value):
 @keys_cli.command("generate")
 @click.argument("name")
 @click.option("--cn", "common_name", default=None, help="Nama umum (CN) sertifikat.")
-@click.option("--bits", default="3072", show_default=True, type=click.Choice(["2048", "3072", "4096"]))
+@click.option("--bits", default="3072", show_default=True, type=click.Choice(["2048", "3072", "4096"]),
+              help="Panjang kunci RSA.")
+@click.option("--curve", default=None, type=click.Choice(list(keystore.CURVES)),
+              help="Buat kunci EC pada kurva ini alih-alih RSA.")
 @click.option("--csr", is_flag=True, help="Buat CSR untuk CA eksternal alih-alih sertifikat swa-tanda.")
 @click.option("--org", default=None, help="Organisasi pada CSR.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis CSR ke berkas ini.")
-def generate(name, common_name, bits, csr, org, output):
-    """Generate an RSA identity (self-signed certificate, or a CSR with --csr)."""
-    identity = run(lambda: keystore.generate(name, common_name=common_name, bits=int(bits), csr=csr, org=org))
+def generate(name, common_name, bits, curve, csr, org, output):
+    """Generate an RSA (or, with --curve, EC) identity: self-signed certificate, or a CSR with --csr."""
+    identity = run(lambda: keystore.generate(name, common_name=common_name, bits=int(bits), csr=csr, org=org,
+                                             curve=curve))
     if identity.status == "pending":
         pem = identity.csr_pem
         if output:
@@ -71,7 +75,7 @@ def generate(name, common_name, bits, csr, org, output):
         else:
             click.echo(pem, nl=False)
         return
-    click.echo(f"Identitas {identity.name} dibuat: RSA {identity.key_bits}, sertifikat swa-tanda, "
+    click.echo(f"Identitas {identity.name} dibuat: {identity.key_label}, sertifikat swa-tanda, "
                f"SHA-256 {identity.fingerprint}")
 
 
@@ -82,7 +86,7 @@ def import_cert(name, file):
     """Attach the CA-issued certificate to an identity created with --csr."""
     kind, row = run(lambda: keystore.find_by_name(name))
     if kind != "identity":
-        fail(f"{name} bukan identitas RSA.")
+        fail(f"{name} bukan identitas dekripsi.")
     run(lambda: keystore.import_certificate(row, Path(file).read_bytes()))
     click.echo(f"Sertifikat diimpor; identitas {row.name} aktif (SHA-256 {row.fingerprint}).")
 
@@ -96,7 +100,7 @@ def import_p12(file, name):
     name = name or "".join(c if c.isalnum() or c in "._-" else "-" for c in path.stem)[:60]
     passphrase = read_secret("Kata sandi PKCS#12", allow_empty=True)
     identity = run(lambda: keystore.import_p12(name, path.read_bytes(), passphrase))
-    click.echo(f"Identitas {identity.name} diimpor: RSA {identity.key_bits}, SHA-256 {identity.fingerprint}")
+    click.echo(f"Identitas {identity.name} diimpor: {identity.key_label}, SHA-256 {identity.fingerprint}")
 
 
 @keys_cli.command("import-fernet")
@@ -110,6 +114,34 @@ def import_fernet(label, agency, valid_from, valid_until):
     shared = run(lambda: keystore.import_fernet(label, agency, key, valid_from=_date(valid_from),
                                                 valid_until=_date(valid_until)))
     click.echo(f"Kunci bersama {shared.label} untuk {shared.agency} disimpan (nilai periksa {shared.check_value}).")
+
+
+@keys_cli.command("import-kek")
+@click.argument("label")
+@click.option("--key-id", required=True, help="ID kunci (heksadesimal) seperti pada -secretkeyid pengirim.")
+@click.option("--agency", required=True, help="Instansi koresponden pemilik kunci bersama.")
+@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
+@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+def import_kek(label, key_id, agency, valid_from, valid_until):
+    """Store a pre-shared CMS key-encryption key (AES, hex); the key is read from stdin (or a hidden prompt)."""
+    key = read_secret("Kunci KEK (heksadesimal)")
+    shared = run(lambda: keystore.import_kek(label, agency, key_id, key, valid_from=_date(valid_from),
+                                             valid_until=_date(valid_until)))
+    click.echo(f"Kunci KEK {shared.label} (ID {shared.key_id}) untuk {shared.agency} disimpan "
+               f"(nilai periksa {shared.check_value}).")
+
+
+@keys_cli.command("import-password")
+@click.argument("label")
+@click.option("--agency", required=True, help="Instansi koresponden pemilik kata sandi.")
+@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
+@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+def import_password(label, agency, valid_from, valid_until):
+    """Store a CMS password agreed with an agency; read from stdin (or a hidden prompt)."""
+    password = read_secret("Kata sandi CMS")
+    shared = run(lambda: keystore.import_password(label, agency, password, valid_from=_date(valid_from),
+                                                  valid_until=_date(valid_until)))
+    click.echo(f"Kata sandi {shared.label} untuk {shared.agency} disimpan.")
 
 
 @keys_cli.command("add-correspondent")
@@ -129,12 +161,13 @@ def list_keys():
     for k in data["identities"]:
         fp = (k.fingerprint or "-")[:16]
         until = k.not_after.date().isoformat() if k.not_after else "-"
-        click.echo(f"  {k.name:24} {k.status:8} RSA {k.key_bits:<5} {k.source:9} s.d. {until:10} {fp}")
-    click.echo("Kunci bersama (Fernet):")
+        click.echo(f"  {k.name:24} {k.status:8} {k.key_label:10} {k.source:9} s.d. {until:10} {fp}")
+    click.echo("Kunci bersama (Fernet, KEK, kata sandi):")
     for k in data["shared"]:
         state = "retired" if k.retired_at else "active"
         window = f"{k.valid_from or '-'}..{k.valid_until or '-'}"
-        click.echo(f"  {k.label:24} {state:8} {k.check_value} {window:23} {k.agency}")
+        kind = f"{k.kind or 'fernet'}" + (f" id={k.key_id}" if k.key_id else "")
+        click.echo(f"  {k.label:24} {state:8} {kind:18} {k.check_value or '-':16} {window:23} {k.agency}")
     click.echo("Sertifikat koresponden:")
     for c in data["correspondents"]:
         state = "retired" if c.retired_at else "active"
@@ -148,7 +181,7 @@ def export_cert(name, output):
     """Print an active identity's public certificate (PEM) for correspondents."""
     kind, row = run(lambda: keystore.find_by_name(name))
     if kind != "identity":
-        fail(f"{name} bukan identitas RSA; kunci bersama tidak pernah diekspor.")
+        fail(f"{name} bukan identitas dekripsi; kunci bersama tidak pernah diekspor.")
     pem = run(lambda: keystore.export_cert(row))
     if output:
         Path(output).write_bytes(pem)

@@ -32,11 +32,12 @@ EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg",
               "application/msword": "doc", "application/rtf": "rtf", "application/xml": "xml",
               "text/html": "html"}
 HINTS = {
-    NO_KEY: " Periksa apakah pengirim memakai sertifikat kantor yang berlaku atau kunci bersama yang "
-            "terdaftar untuk instansinya; bila tidak, minta kirim ulang.",
+    NO_KEY: " Periksa apakah pengirim memakai sertifikat kantor yang berlaku, atau kunci bersama (Fernet, "
+            "KEK dengan ID yang sama) atau kata sandi yang terdaftar untuk instansinya; bila tidak, minta kirim ulang.",
     FAILED: " Minta pengirim mengirim ulang kriptogram bila kunci sudah benar.",
     FORMAT: " Pastikan berkas yang diunggah adalah kriptogram utuh (DER, PEM, S/MIME atau token Fernet).",
-    UNSUPPORTED: " Minta pengirim memakai AES-CBC/AES-GCM dengan RSA, atau kunci bersama Fernet.",
+    UNSUPPORTED: " Minta pengirim memakai AES-CBC/AES-GCM untuk sertifikat RSA atau EC, kunci KEK, kata sandi, "
+                 "atau kunci bersama Fernet.",
 }
 
 

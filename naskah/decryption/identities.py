@@ -11,7 +11,7 @@ from functools import cached_property
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 
 from naskah.audit import chain as audit
 from naskah.core import settings, vault
@@ -24,6 +24,8 @@ from naskah.models.keys import CorrespondentCert, OfficeIdentity, SharedKey
 
 NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,59}")
 KEY_SIZES = (2048, 3072, 4096)
+CURVES = tuple(ck.CURVES)
+PASSWORD_MIN = 8
 
 
 def _actor_kw(actor) -> dict:
@@ -69,28 +71,36 @@ def _refuse_known_cert(cert: x509.Certificate) -> None:
 # ------------------------------------------------------------------ office identities
 
 def generate(name: str, *, common_name: str | None = None, bits: int = 3072, csr: bool = False,
-             org: str | None = None, actor=None) -> OfficeIdentity:
-    """A new RSA key pair: self-signed certificate, or a CSR for an external CA (pending)."""
+             org: str | None = None, curve: str | None = None, actor=None) -> OfficeIdentity:
+    """A new RSA (or EC, with `curve`) key pair: self-signed certificate, or a CSR for an
+    external CA (pending)."""
     name = _check_name(name)
-    if bits not in KEY_SIZES:
+    curve = curve or None
+    if curve is not None and curve not in CURVES:
+        raise DomainError("Kurva EC harus P-256, P-384 atau P-521.", field="curve")
+    if curve is None and bits not in KEY_SIZES:
         raise DomainError("Panjang kunci harus 2048, 3072 atau 4096 bit.", field="bits")
     cn = (common_name or "").strip() or f"{settings.get('office_unit')} ({name})"
     if len(cn) > 64:
         raise DomainError("Nama umum (CN) paling banyak 64 karakter.", field="common_name")
-    identity = OfficeIdentity(name=name, common_name=cn, key_bits=bits, created_by_id=_actor_id(actor))
+    if curve is not None:
+        bits = ck.CURVES[curve].key_size
+    identity = OfficeIdentity(name=name, common_name=cn, key_bits=bits, key_type=curve or "rsa",
+                              created_by_id=_actor_id(actor))
     if csr:
-        key = rsa.generate_private_key(public_exponent=65537, key_size=bits)
+        key = ck.new_private_key(bits, curve)
         identity.csr_pem = ck.make_csr(key, cn, (org or "").strip() or settings.get("office_name")).decode("ascii")
         identity.status, identity.source = "pending", "csr"
     else:
-        key, cert = ck.generate_identity(cn, bits=bits)
+        key, cert = ck.generate_identity(cn, bits=bits, curve=curve)
         _cert_fields(identity, cert)
         identity.status, identity.source = "active", "generated"
     identity.key_blob_id = vault.store(ck.private_key_to_der(key), "identity_key").id
     db.session.add(identity)
     db.session.flush()
     audit.append("key.generate", object_type="identity", object_id=identity.id, **_actor_kw(actor),
-                 details={"name": name, "bits": bits, "csr": csr, "fingerprint": identity.fingerprint})
+                 details={"name": name, "bits": bits, "key_type": identity.key_type, "csr": csr,
+                          "fingerprint": identity.fingerprint})
     return identity
 
 
@@ -122,14 +132,15 @@ def import_p12(name: str, data: bytes, passphrase, actor=None) -> OfficeIdentity
     _refuse_known_cert(cert)
     cn_attrs = cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)
     identity = OfficeIdentity(name=name, common_name=(str(cn_attrs[0].value) if cn_attrs else name)[:200],
-                              key_bits=key.key_size, status="active", source="p12",
+                              key_bits=key.key_size, key_type=ck.key_type(key), status="active", source="p12",
                               created_by_id=_actor_id(actor))
     _cert_fields(identity, cert)
     identity.key_blob_id = vault.store(ck.private_key_to_der(key), "identity_key").id
     db.session.add(identity)
     db.session.flush()
     audit.append("key.import_p12", object_type="identity", object_id=identity.id, **_actor_kw(actor),
-                 details={"name": name, "bits": key.key_size, "fingerprint": identity.fingerprint})
+                 details={"name": name, "bits": key.key_size, "key_type": identity.key_type,
+                          "fingerprint": identity.fingerprint})
     return identity
 
 
@@ -152,24 +163,34 @@ def export_csr(identity: OfficeIdentity, actor=None) -> bytes:
 
 # ------------------------------------------------------------------ pre-shared keys
 
-def import_fernet(label: str, agency: str, key_text, *, valid_from: date | None = None,
-                  valid_until: date | None = None, actor=None) -> SharedKey:
+def _shared_fields(label: str, agency: str, valid_from, valid_until) -> tuple[str, str]:
+    """Checks common to every pre-shared secret: (label, agency)."""
     label = _check_name(label, field="label")
     agency = " ".join((agency or "").split())
     if not agency or len(agency) > 200:
         raise DomainError("Isi nama instansi koresponden (paling banyak 200 karakter).", field="agency")
     if valid_from and valid_until and valid_until < valid_from:
         raise DomainError("Tanggal akhir berlaku tidak boleh sebelum tanggal mulai.", field="valid_until")
+    return label, agency
+
+
+def _refuse_known_key(check: str) -> None:
+    other = db.session.scalar(db.select(SharedKey).where(SharedKey.check_value == check))
+    if other is not None:
+        raise DomainError(f"Kunci ini sudah terdaftar dengan label \u201c{other.label}\u201d.", field="key")
+
+
+def import_fernet(label: str, agency: str, key_text, *, valid_from: date | None = None,
+                  valid_until: date | None = None, actor=None) -> SharedKey:
+    label, agency = _shared_fields(label, agency, valid_from, valid_until)
     try:
         key = ck.validate_fernet_key(key_text or "")
     except ck.KeyImportError as e:
         raise DomainError(e.message + " Kunci Fernet berupa 44 karakter base64 (url-safe).",
                           field="key") from None
     check = hashlib.sha256(key).hexdigest()[:16]
-    other = db.session.scalar(db.select(SharedKey).where(SharedKey.check_value == check))
-    if other is not None:
-        raise DomainError(f"Kunci ini sudah terdaftar dengan label \u201c{other.label}\u201d.", field="key")
-    shared = SharedKey(label=label, agency=agency, check_value=check, valid_from=valid_from,
+    _refuse_known_key(check)
+    shared = SharedKey(label=label, agency=agency, kind="fernet", check_value=check, valid_from=valid_from,
                        valid_until=valid_until, created_by_id=_actor_id(actor),
                        key_blob_id=vault.store(key, "fernet_key").id)
     db.session.add(shared)
@@ -177,6 +198,54 @@ def import_fernet(label: str, agency: str, key_text, *, valid_from: date | None 
     audit.append("key.import_fernet", object_type="shared_key", object_id=shared.id, **_actor_kw(actor),
                  details={"label": label, "agency": agency, "check": check,
                           "valid_from": valid_from, "valid_until": valid_until})
+    return shared
+
+
+def import_kek(label: str, agency: str, key_id_text, key_text, *, valid_from: date | None = None,
+               valid_until: date | None = None, actor=None) -> SharedKey:
+    """A CMS key-encryption key (AES-128/192/256, hex) that the agency names by `key_id` in its
+    KEKRecipientInfo (`openssl cms -encrypt -secretkey HEX -secretkeyid ID`)."""
+    label, agency = _shared_fields(label, agency, valid_from, valid_until)
+    try:
+        key_id = ck.parse_hex(key_id_text, "ID kunci").hex()
+    except ck.KeyImportError as e:
+        raise DomainError(e.message, field="key_id") from None
+    try:
+        key = ck.validate_kek(key_text or "")
+    except ck.KeyImportError as e:
+        raise DomainError(e.message, field="key") from None
+    other = db.session.scalar(db.select(SharedKey).where(SharedKey.kind == "kek", SharedKey.key_id == key_id,
+                                                         SharedKey.retired_at.is_(None)))
+    if other is not None:
+        raise DomainError(f"ID kunci ini sudah dipakai kunci \u201c{other.label}\u201d; pensiunkan dulu kunci itu "
+                          "atau sepakati ID baru dengan pengirim.", field="key_id")
+    check = hashlib.sha256(key).hexdigest()[:16]
+    _refuse_known_key(check)
+    shared = SharedKey(label=label, agency=agency, kind="kek", key_id=key_id, check_value=check,
+                       valid_from=valid_from, valid_until=valid_until, created_by_id=_actor_id(actor),
+                       key_blob_id=vault.store(key, "kek_key").id)
+    db.session.add(shared)
+    db.session.flush()
+    audit.append("key.import_kek", object_type="shared_key", object_id=shared.id, **_actor_kw(actor),
+                 details={"label": label, "agency": agency, "key_id": key_id, "bits": len(key) * 8,
+                          "check": check, "valid_from": valid_from, "valid_until": valid_until})
+    return shared
+
+
+def import_password(label: str, agency: str, password, *, valid_from: date | None = None,
+                    valid_until: date | None = None, actor=None) -> SharedKey:
+    """A CMS password agreed with the agency (`openssl cms -encrypt -pwri_password ...`)."""
+    label, agency = _shared_fields(label, agency, valid_from, valid_until)
+    password = password if isinstance(password, str) else (password or b"").decode("utf-8", "replace")
+    if len(password) < PASSWORD_MIN or len(password) > 200:
+        raise DomainError(f"Kata sandi {PASSWORD_MIN} sampai 200 karakter.", field="password")
+    shared = SharedKey(label=label, agency=agency, kind="password", check_value=None,
+                       valid_from=valid_from, valid_until=valid_until, created_by_id=_actor_id(actor),
+                       key_blob_id=vault.store(password.encode("utf-8"), "cms_password").id)
+    db.session.add(shared)
+    db.session.flush()
+    audit.append("key.import_password", object_type="shared_key", object_id=shared.id, **_actor_kw(actor),
+                 details={"label": label, "agency": agency, "valid_from": valid_from, "valid_until": valid_until})
     return shared
 
 
@@ -273,8 +342,8 @@ class StoredIdentity:
     def private_key(self):
         key = serialization.load_der_private_key(vault.load_id(self._blob_id), password=None,
                                                  unsafe_skip_rsa_key_validation=True)
-        if not isinstance(key, rsa.RSAPrivateKey):
-            raise ck.KeyImportError("Kunci privat harus berupa kunci RSA.")
+        if not isinstance(key, (rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey)):
+            raise ck.KeyImportError("Kunci privat harus berupa kunci RSA atau EC.")
         return key
 
 
@@ -295,7 +364,8 @@ def symmetric_keys(at: datetime) -> list[SymmetricKey]:
             continue
         if row.retired_at is not None and row.retired_at <= at:
             continue
-        out.append(SymmetricKey(row.label, row.agency, vault.load_id(row.key_blob_id)))
+        key_id = bytes.fromhex(row.key_id) if row.key_id else None
+        out.append(SymmetricKey(row.label, row.agency, vault.load_id(row.key_blob_id), row.kind or "fernet", key_id))
     return out
 
 

@@ -13,10 +13,11 @@ from flask.cli import AppGroup
 from naskah.audit import chain as audit
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow, wib_to_utc
+from naskah.crypto import keys as ck
 from naskah.crypto.cms import DecryptionError
 from naskah.crypto.seal import seal
 from naskah.decryption import decrypt as decryption
-from naskah.decryption.cli import fail
+from naskah.decryption.cli import fail, read_secret
 from naskah.extensions import db
 from naskah.models import CHANNELS, CLASSIFICATIONS, URGENCIES, Role, User
 from naskah.models.decryption import SIGNATURE_LABELS
@@ -126,8 +127,12 @@ def _load_cert(path: str) -> x509.Certificate:
 
 @kriptogram_cli.command("seal")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--to", "recipients", required=True, multiple=True, type=click.Path(exists=True, dir_okay=False),
-              help="Sertifikat penerima (PEM/DER); boleh berulang.")
+@click.option("--to", "recipients", multiple=True, type=click.Path(exists=True, dir_okay=False),
+              help="Sertifikat penerima RSA atau EC (PEM/DER); boleh berulang.")
+@click.option("--kek-id", default=None,
+              help="Segel dengan kunci KEK bersama ber-ID ini (heksadesimal); kuncinya dibaca dari stdin.")
+@click.option("--password", "use_password", is_flag=True,
+              help="Segel dengan kata sandi (PBKDF2); kata sandinya dibaca dari stdin.")
 @click.option("--sign-key", type=click.Path(exists=True, dir_okay=False), help="Kunci privat penanda tangan (PEM).")
 @click.option("--sign-cert", type=click.Path(exists=True, dir_okay=False), help="Sertifikat penanda tangan.")
 @click.option("--alg", default="aes256_cbc", show_default=True,
@@ -135,10 +140,15 @@ def _load_cert(path: str) -> x509.Certificate:
 @click.option("--oaep", is_flag=True, help="RSA-OAEP (SHA-256) alih-alih PKCS#1 v1.5.")
 @click.option("--format", "fmt", default="der", show_default=True, type=click.Choice(["der", "pem", "smime"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis ke berkas.")
-def seal_command(file, recipients, sign_key, sign_cert, alg, oaep, fmt, output):
-    """Make a CMS cryptogram (optionally signed first) for the given certificates."""
+def seal_command(file, recipients, kek_id, use_password, sign_key, sign_cert, alg, oaep, fmt, output):
+    """Make a CMS cryptogram (optionally signed first) for certificates, a pre-shared KEK or a password."""
     if bool(sign_key) != bool(sign_cert):
         fail("--sign-key dan --sign-cert dipakai bersama.")
+    if kek_id and use_password:
+        fail("Pilih salah satu: --kek-id atau --password (rahasianya dibaca dari stdin).")
+    if not recipients and not kek_id and not use_password:
+        fail("Sebutkan penerima: --to SERTIFIKAT, --kek-id ID atau --password.")
+    keks, passwords = _shared_recipients(kek_id, use_password)
     key = None
     if sign_key:
         try:
@@ -148,10 +158,24 @@ def seal_command(file, recipients, sign_key, sign_cert, alg, oaep, fmt, output):
     certs = [_load_cert(p) for p in recipients]
     try:
         out = seal(Path(file).read_bytes(), certs, content_alg=alg, key_transport="oaep" if oaep else "pkcs1v15",
-                   sign_key=key, sign_cert=_load_cert(sign_cert) if sign_cert else None, output=fmt)
+                   sign_key=key, sign_cert=_load_cert(sign_cert) if sign_cert else None, output=fmt,
+                   keks=keks, passwords=passwords)
     except ValueError as e:
         fail(f"Tidak dapat menyegel: {e}")
     if output:
         Path(output).write_bytes(out)
     else:
         click.echo(out, nl=False)
+
+
+def _shared_recipients(kek_id, use_password):
+    """([(key id, KEK)], [password]) from the options; the secret itself comes from stdin."""
+    try:
+        if kek_id:
+            kid = ck.parse_hex(kek_id, "ID kunci")
+            return [(kid, ck.validate_kek(read_secret("Kunci KEK (heksadesimal)")))], []
+    except ck.KeyImportError as e:
+        fail(e.message)
+    if use_password:
+        return [], [read_secret("Kata sandi CMS").encode("utf-8")]
+    return [], []

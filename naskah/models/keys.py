@@ -20,8 +20,15 @@ IDENTITY_SOURCES = {
 }
 
 
+SHARED_KINDS = {
+    "fernet": "Fernet",
+    "kek": "KEK (CMS)",
+    "password": "Kata sandi (CMS)",  # nosec B105 - a label, not a password
+}
+
+
 class OfficeIdentity(db.Model):
-    """An RSA key pair of the office that correspondents encrypt to."""
+    """A key pair of the office (RSA, or EC on a NIST curve) that correspondents encrypt to."""
     __tablename__ = "office_identities"
     id = db.Column(db.Integer, primary_key=True)
     name = db.Column(db.String(60), nullable=False, unique=True)
@@ -29,6 +36,7 @@ class OfficeIdentity(db.Model):
     status = db.Column(db.String(12), nullable=False, default="active", index=True)
     source = db.Column(db.String(12), nullable=False)
     key_bits = db.Column(db.Integer, nullable=False)
+    key_type = db.Column(db.String(8), nullable=False, default="rsa", server_default="rsa")  # rsa | P-256 ...
     key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
     cert_pem = db.Column(db.Text, nullable=True)       # public; empty while a CSR awaits its CA
     csr_pem = db.Column(db.Text, nullable=True)        # public
@@ -50,21 +58,35 @@ class OfficeIdentity(db.Model):
     def source_label(self) -> str:
         return IDENTITY_SOURCES.get(self.source, self.source)
 
+    @property
+    def key_label(self) -> str:
+        """"RSA 3072" or "EC P-256", for lists and messages."""
+        return f"RSA {self.key_bits}" if (self.key_type or "rsa") == "rsa" else f"EC {self.key_type}"
+
 
 class SharedKey(db.Model):
-    """A Fernet key agreed with one correspondent agency (pre-shared)."""
+    """A secret agreed with one correspondent agency: a Fernet key, a CMS key-encryption key
+    (KEKRecipientInfo, named by `key_id`) or a CMS password (PasswordRecipientInfo)."""
     __tablename__ = "shared_keys"
     id = db.Column(db.Integer, primary_key=True)
     label = db.Column(db.String(60), nullable=False, unique=True)
     agency = db.Column(db.String(200), nullable=False, index=True)
+    kind = db.Column(db.String(10), nullable=False, default="fernet", server_default="fernet")
+    key_id = db.Column(db.String(128), nullable=True, index=True)   # KEK identifier, lowercase hex (public)
     key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
-    check_value = db.Column(db.String(16), nullable=False)   # SHA-256 prefix, to compare with the sender
+    # SHA-256 prefix of the key, to compare with the sender; none for a password (it would be
+    # a fast hash to guess the password from).
+    check_value = db.Column(db.String(16), nullable=True)
     valid_from = db.Column(db.Date, nullable=True)
     valid_until = db.Column(db.Date, nullable=True)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     retired_at = db.Column(UTCDateTime, nullable=True)
     retired_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
+
+    @property
+    def kind_label(self) -> str:
+        return SHARED_KINDS.get(self.kind, self.kind)
 
 
 class CorrespondentCert(db.Model):

@@ -138,14 +138,6 @@ def to_pkcs12(key, cert: x509.Certificate, ca_cert: x509.Certificate,
     return pkcs12.serialize_key_and_certificates(friendly, key, cert, [ca_cert], encryption)
 
 
-def load_pkcs12(data: bytes, passphrase: bytes):
-    """Return (key, cert, additional_certs); raises ValueError on a bad passphrase."""
-    key, cert, extra = pkcs12.load_key_and_certificates(data, passphrase)
-    if key is None or cert is None:
-        raise ValueError("PKCS#12 has no key or certificate")
-    return key, cert, list(extra or [])
-
-
 def make_crl(ca_key, ca_cert: x509.Certificate, revoked_serials: list[int],
              next_update_days: int = 7) -> bytes:
     """Build a DER CRL listing revoked certificate serials (for export/publication)."""

@@ -97,6 +97,8 @@ EXPECTED = {
     "keys.generate": allow("admin", "kasi"),
     "keys.import_cert": allow("admin", "kasi"),
     "keys.import_fernet": allow("admin", "kasi"),
+    "keys.import_kek": allow("admin", "kasi"),
+    "keys.import_password": allow("admin", "kasi"),
     "keys.import_p12": allow("admin", "kasi"),
     "keys.index": allow("admin", "kasi"),
     "keys.retire": allow("admin", "kasi"),

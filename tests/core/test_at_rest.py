@@ -56,6 +56,12 @@ def _write_secrets_through_the_web(app, make):
                                                         "gen-mode": "self"}).status_code == 302
     assert c_admin.post("/admin/kunci/fernet", data={"fernet-label": "bssn", "fernet-agency": "BSSN",
                                                      "fernet-key": fernet_key}).status_code == 302
+    kek_hex, cms_password = os.urandom(32).hex(), "Sandi-CMS-" + os.urandom(6).hex()
+    assert c_admin.post("/admin/kunci/kek", data={"kek-label": "bssn-kek", "kek-agency": "BSSN", "kek-key_id": "0a0b",
+                                                  "kek-key": kek_hex}).status_code == 302
+    assert c_admin.post("/admin/kunci/kata-sandi", data={"pwd-label": "bssn-sandi", "pwd-agency": "BSSN",
+                                                         "pwd-password": cms_password,
+                                                         "pwd-confirm": cms_password}).status_code == 302
     with app.app_context():
         identity = db.session.scalar(db.select(OfficeIdentity))
         cert = keystore.decryption_identities()[0].certificate
@@ -75,7 +81,7 @@ def _write_secrets_through_the_web(app, make):
     _step(c_s, make.get(ids[1]), "decrypt", method="office", **letter)
     with app.app_context():
         assert db.session.get(Document, ids[1]).attachments[0].size == len(pdf)
-    return {**MARKERS, "fernet": fernet_key}, private_der
+    return {**MARKERS, "fernet": fernet_key, "kek": kek_hex, "cms_password": cms_password}, private_der
 
 
 def _raw_sqlite(app) -> bytes:

@@ -1,6 +1,7 @@
 """Key custody pages under /admin/kunci: permissions, every action audited, no secret shown."""
 import datetime as dt
 import io
+import os
 
 import pytest
 from cryptography import x509
@@ -52,6 +53,16 @@ ACTIONS = {
     "import_fernet": ("/admin/kunci/fernet", lambda: {"fernet-label": "bssn-2026", "fernet-agency": "BSSN",
                                                       "fernet-key": Fernet.generate_key().decode()},
                       SharedKey, "key.import_fernet"),
+    "import_kek": ("/admin/kunci/kek", lambda: {"kek-label": "bssn-kek", "kek-agency": "BSSN", "kek-key_id": "0a0b",
+                                                "kek-key": os.urandom(32).hex()},
+                   SharedKey, "key.import_kek"),
+    "import_password": ("/admin/kunci/kata-sandi", lambda: {"pwd-label": "bssn-sandi", "pwd-agency": "BSSN",
+                                                            "pwd-password": "Sandi-CMS-2026",
+                                                            "pwd-confirm": "Sandi-CMS-2026"},
+                        SharedKey, "key.import_password"),
+    "generate_ec": ("/admin/kunci/identitas", lambda: {"gen-name": "kantor-ec", "gen-curve": "P-256", "gen-bits": "3072",
+                                                       "gen-mode": "self"},
+                    OfficeIdentity, "key.generate"),
     "add_correspondent": ("/admin/kunci/koresponden", lambda: {
         "corr-agency": "BSSN",
         "corr-cert_text": ch.correspondent()[1].public_bytes(serialization.Encoding.PEM).decode()},
@@ -125,6 +136,67 @@ def test_bad_input_is_a_clear_message_and_nothing_saved(app, make, url, data, me
     response = client.post(url, data=data)
     assert response.status_code == 400 and message in response.get_data(as_text=True)
     assert key_events(app) == before
+
+
+def test_kek_form_shows_every_problem_at_once(app, make):
+    client = as_role(app, make, "kasi")
+    response = client.post("/admin/kunci/kek", data={"kek-label": "", "kek-agency": "BSSN", "kek-key_id": "xyz",
+                                                     "kek-key": "00" * 20})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    for message in ("Wajib diisi.", "ID kunci harus berupa digit heksadesimal", "16, 24 atau 32 bita"):
+        assert message in page, message
+    assert "00" * 20 not in page  # the pasted key is not echoed back
+    assert rows(app, SharedKey) == 0 and key_events(app) == []
+
+
+def test_password_form_checks_and_never_echoes(app, make):
+    client = as_role(app, make, "admin")
+    bad = client.post("/admin/kunci/kata-sandi", data={"pwd-label": "sandi-1", "pwd-agency": "BSSN",
+                                                       "pwd-password": "Sandi-Satu-2026", "pwd-confirm": "Sandi-Dua"})
+    assert bad.status_code == 400 and "Kedua kata sandi tidak sama." in bad.get_data(as_text=True)
+    assert "Sandi-Satu-2026" not in bad.get_data(as_text=True)
+    short = client.post("/admin/kunci/kata-sandi", data={"pwd-label": "sandi-1", "pwd-agency": "BSSN",
+                                                         "pwd-password": "pendek", "pwd-confirm": "pendek"})
+    assert short.status_code == 400 and "8 sampai 200 karakter" in short.get_data(as_text=True)
+    assert rows(app, SharedKey) == 0 and key_events(app) == []
+    ok = client.post("/admin/kunci/kata-sandi", data={"pwd-label": "sandi-1", "pwd-agency": "BSSN",
+                                                      "pwd-password": "Sandi-Satu-2026",
+                                                      "pwd-confirm": "Sandi-Satu-2026"}, follow_redirects=True)
+    page = ok.get_data(as_text=True)
+    assert "sandi-1" in page and "Kata sandi (CMS)" in page and "Sandi-Satu-2026" not in page
+    with app.app_context():
+        row = db.session.scalar(db.select(SharedKey))
+        assert vault.load_id(row.key_blob_id) == b"Sandi-Satu-2026" and row.check_value is None
+
+
+def test_kek_listed_with_id_and_check_value_then_retired(app, make):
+    client = as_role(app, make, "admin")
+    key = os.urandom(16).hex()
+    ok = client.post("/admin/kunci/kek", data={"kek-label": "bssn-kek", "kek-agency": "BSSN", "kek-key_id": "C0:FF:EE",
+                                               "kek-key": key}, follow_redirects=True)
+    page = ok.get_data(as_text=True)
+    assert "KEK (CMS)" in page and "c0ffee" in page and key not in page
+    with app.app_context():
+        row = db.session.scalar(db.select(SharedKey))
+        row_id, check = row.id, row.check_value
+        assert (row.kind, row.key_id) == ("kek", "c0ffee") and vault.load_id(row.key_blob_id).hex() == key
+    assert check in page
+    assert as_role(app, make, "sandiman").post(f"/admin/kunci/bersama/{row_id}/pensiun").status_code == 403
+    assert key_events(app) == ["key.import_kek"]
+    assert client.post(f"/admin/kunci/bersama/{row_id}/pensiun").status_code == 302
+    assert key_events(app) == ["key.import_kek", "key.retire"]
+
+
+def test_generate_ec_identity_on_the_page(app, make):
+    client = as_role(app, make, "kasi")
+    ok = client.post("/admin/kunci/identitas", data={"gen-name": "kantor-ec", "gen-curve": "P-384", "gen-bits": "3072",
+                                                     "gen-mode": "self"}, follow_redirects=True)
+    assert "EC P-384" in ok.get_data(as_text=True)
+    with app.app_context():
+        row = db.session.scalar(db.select(OfficeIdentity))
+        assert (row.key_type, row.key_bits) == ("P-384", 384)
+        assert ck.private_key_from_der(vault.load_id(row.key_blob_id)).curve.name == "secp384r1"
 
 
 def test_p12_wrong_passphrase(app, make):

@@ -6,6 +6,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives.asymmetric import padding
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from naskah.crypto import keys
 from naskah.paper import signing_ca as pki
 
 
@@ -60,7 +61,7 @@ def test_pkcs12_round_trip(ca, leaf):
     _, ca_cert = ca
     key, cert = leaf
     p12 = pki.to_pkcs12(key, cert, ca_cert, b"rahasia-123")
-    k2, c2, extra = pki.load_pkcs12(p12, b"rahasia-123")
+    k2, c2, extra = keys.load_pkcs12(p12, b"rahasia-123")
     assert c2 == cert and extra == [ca_cert]
     sig = k2.sign(b"naskah", padding.PKCS1v15(), __import__("cryptography.hazmat.primitives.hashes",
                                                          fromlist=["SHA256"]).SHA256())
@@ -68,7 +69,7 @@ def test_pkcs12_round_trip(ca, leaf):
                              __import__("cryptography.hazmat.primitives.hashes",
                                         fromlist=["SHA256"]).SHA256())
     with pytest.raises(ValueError):
-        pki.load_pkcs12(p12, b"salah")
+        keys.load_pkcs12(p12, b"salah")
     with pytest.raises(ValueError):
         pki.to_pkcs12(key, cert, ca_cert, b"")
 

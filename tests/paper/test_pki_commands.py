@@ -2,11 +2,11 @@
 from cryptography import x509
 
 from naskah.core import vault
+from naskah.crypto import keys
 from naskah.extensions import db
 from naskah.models import AuditEvent, SecretBlob
 from naskah.models.paper import SigningCertificate, TrustRoot
 from naskah.paper import esign
-from naskah.paper import signing_ca as pki
 from tests import paperkit as kit
 
 
@@ -33,7 +33,7 @@ def test_init_issue_revoke(app, make, runner, tmp_path):
         root = db.session.scalar(db.select(TrustRoot))
         ca_key_blob = db.session.get(SecretBlob, root.key_blob_id)
         assert ca_key_blob.purpose == "pki_ca_key" and b"PRIVATE" not in ca_key_blob.ciphertext
-        key, cert, _ = pki.load_pkcs12(vault.load_id(row.p12_blob_id), b"frasa sandi panjang")
+        key, cert, _ = keys.load_pkcs12(vault.load_id(row.p12_blob_id), b"frasa sandi panjang")
         assert cert.subject.get_attributes_for_oid(x509.NameOID.COMMON_NAME)[0].value == kit.KASI_NAME
         assert cert.subject.get_attributes_for_oid(x509.NameOID.SERIAL_NUMBER)[0].value == kit.KASI_NIP
         details = " ".join(e.details for e in db.session.scalars(db.select(AuditEvent)))

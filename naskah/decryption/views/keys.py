@@ -6,7 +6,15 @@ from flask_login import current_user
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.decryption import identities as keystore
-from naskah.decryption.forms import CorrespondentForm, GenerateKeyForm, ImportCertForm, ImportFernetForm, ImportP12Form
+from naskah.decryption.forms import (
+    CorrespondentForm,
+    GenerateKeyForm,
+    ImportCertForm,
+    ImportFernetForm,
+    ImportKekForm,
+    ImportP12Form,
+    ImportPasswordForm,
+)
 from naskah.extensions import db
 from naskah.models.keys import CorrespondentCert, OfficeIdentity, SharedKey
 
@@ -15,15 +23,16 @@ NAV = [("keys.index", "Kunci", {"admin", "kasi"}, 85)]
 MANAGERS = ("admin", "kasi")
 UPLOAD_LIMIT = 1024 * 1024
 KINDS = {"identitas": ("identity", OfficeIdentity), "fernet": ("shared_key", SharedKey),
+         "bersama": ("shared_key", SharedKey),
          "koresponden": ("correspondent", CorrespondentCert)}
 # keystore's field names -> the form field that shows the message
 FIELD_MAP = {"certificate": "cert_file"}
 
 
-
 def _forms(**given):
     forms = {"gen": GenerateKeyForm(prefix="gen"), "p12": ImportP12Form(prefix="p12"),
-             "fernet": ImportFernetForm(prefix="fernet"), "corr": CorrespondentForm(prefix="corr")}
+             "fernet": ImportFernetForm(prefix="fernet"), "kek": ImportKekForm(prefix="kek"),
+             "pwd": ImportPasswordForm(prefix="pwd"), "corr": CorrespondentForm(prefix="corr")}
     forms.update(given)
     return forms
 
@@ -77,10 +86,11 @@ def generate():
 
     def action():
         identity = keystore.generate(form.name.data, common_name=form.common_name.data, bits=int(form.bits.data),
-                                     csr=form.mode.data == "csr", org=form.org.data, actor=current_user)
+                                     csr=form.mode.data == "csr", org=form.org.data, curve=form.curve.data or None,
+                                     actor=current_user)
         if identity.status == "pending":
             return f"Identitas {identity.name} dibuat; unduh CSR dan kirim ke CA, lalu impor sertifikatnya."
-        return f"Identitas {identity.name} dibuat ({identity.key_bits} bit, sertifikat swa-tanda)."
+        return f"Identitas {identity.name} dibuat ({identity.key_label}, sertifikat swa-tanda)."
     return _run(form, "gen", action)
 
 
@@ -107,6 +117,33 @@ def import_fernet():
                                         actor=current_user)
         return f"Kunci bersama {shared.label} untuk {shared.agency} disimpan (nilai periksa {shared.check_value})."
     return _run(form, "fernet", action)
+
+
+@bp.post("/kek")
+@roles_required(*MANAGERS)
+def import_kek():
+    form = ImportKekForm(prefix="kek")
+
+    def action():
+        shared = keystore.import_kek(form.label.data, form.agency.data, form.key_id.data, form.key.data,
+                                     valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                                     actor=current_user)
+        return (f"Kunci KEK {shared.label} (ID {shared.key_id}) untuk {shared.agency} disimpan "
+                f"(nilai periksa {shared.check_value}).")
+    return _run(form, "kek", action)
+
+
+@bp.post("/kata-sandi")
+@roles_required(*MANAGERS)
+def import_password():
+    form = ImportPasswordForm(prefix="pwd")
+
+    def action():
+        shared = keystore.import_password(form.label.data, form.agency.data, form.password.data,
+                                          valid_from=form.valid_from.data, valid_until=form.valid_until.data,
+                                          actor=current_user)
+        return f"Kata sandi {shared.label} untuk {shared.agency} disimpan."
+    return _run(form, "pwd", action)
 
 
 @bp.post("/koresponden")
