@@ -9,7 +9,7 @@ SUDO   := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 export FLASK_APP := app
 PG_TEST_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-pg test-slow lint pgtools bench venv browser clean
+.PHONY: run test test-pg test-slow lint pgtools imapserver bench venv browser clean
 
 $(VENV)/.runtime: requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,14 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium poppler-utils >/dev/null; \
 	fi
 
+## imapserver: Debian's dovecot-imapd (the e-mail intake tests start their own throwaway server), installed when missing
+imapserver:
+	@if [ ! -x /usr/sbin/dovecot ] || [ ! -x /usr/lib/dovecot/imap ]; then \
+	  echo "Memasang dovecot-imapd dengan apt-get ..."; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq dovecot-imapd >/dev/null; \
+	fi
+
 ## pgtools: pg_dump/pg_restore (backups of a PostgreSQL instance), installed when missing
 pgtools:
 	@if ! command -v pg_dump >/dev/null 2>&1; then \
@@ -51,7 +59,7 @@ lint: $(VENV)/.testdeps
 	$(BIN)/bandit -q -c bandit.yaml -r naskah app.py
 
 ## test: static checks, then the whole suite on SQLite, browser tests and the slow suite included
-test: lint $(VENV)/.testdeps browser pgtools
+test: lint $(VENV)/.testdeps browser pgtools imapserver
 	NASKAH_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
 ## test-slow: the slow suite at full size (1,000 documents through 20 clients)
@@ -59,7 +67,7 @@ test-slow: $(VENV)/.testdeps
 	NASKAH_CONCURRENCY_DOCS=1000 $(BIN)/python -m pytest -m slow -s
 
 ## test-pg: the suite against PostgreSQL (browser tests ran in `make test`)
-test-pg: $(VENV)/.testdeps pgtools
+test-pg: $(VENV)/.testdeps pgtools imapserver
 	NASKAH_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/python -m pytest -m "not e2e"
 
 ## bench: seed a throw-away instance, serve it with waitress, measure over HTTP (docs/benchmarks.md)

@@ -4,7 +4,21 @@ import os
 
 from flask import Flask
 
-from naskah import agenda, audit, auth, complaints, core, decryption, notifications, operations, paper, sla, workflow
+from naskah import (
+    agenda,
+    audit,
+    auth,
+    complaints,
+    core,
+    correspondents,
+    decryption,
+    intake,
+    notifications,
+    operations,
+    paper,
+    sla,
+    workflow,
+)
 from naskah.config import configure
 from naskah.core.vault import load_or_create_master_key
 from naskah.extensions import csrf, db, htmx, login_manager, migrate
@@ -16,7 +30,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 # hooks, audit event labels, settings defaults, navigation entries and commands; nothing
 # registers itself on import. Core first (templating, errors); areas that hook into the
 # workflow after it.
-AREAS = (core, auth, audit, agenda, workflow, decryption, paper, complaints, sla, notifications, operations)
+AREAS = (core, auth, audit, agenda, correspondents, workflow, decryption, paper, complaints, sla, notifications, intake,
+         operations)
 
 
 def create_app(test_config=None):
@@ -37,4 +52,5 @@ def create_app(test_config=None):
 
     for area in AREAS:
         area.init_app(app)
+    core.cli_i18n.indonesian_metavars(app.cli)  # after every area has added its commands
     return app

@@ -4,9 +4,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from naskah.agenda import book as agenda_q
-from naskah.agenda.forms import CorrectionForm, filter_args, parse_filters
+from naskah.agenda.forms import CorrectionForm, filter_args, parse_filters, parse_period
 from naskah.auth.guards import roles_required
 from naskah.core.dbtuning import read_only
+from naskah.core.errors import DomainError
 from naskah.core.forms import page_number
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
@@ -25,8 +26,19 @@ def index():
     per_page = 25
     rows, total = agenda_q.search(**filters, page=page, per_page=per_page)
     pages = max(1, -(-total // per_page))
+    # The print form's period comes back here when it was wrong (paper.views.prints): shown in
+    # place, next to its field, never as a bare error page.
+    period = request.args.get("periode")
+    period_error = None
+    if period is not None:
+        try:
+            parse_period(period)
+        except DomainError as e:
+            period_error = e.message
     return render_template("agenda/index.html", rows=rows, total=total, page=page, pages=pages,
-                           filters=filters, args=filter_args(filters), errors=errors)
+                           filters=filters, args=filter_args(filters), errors=errors,
+                           period_error=period_error, period=(period or "")[:20] if period_error else None), \
+        (400 if period_error else 200)
 
 
 @bp.get("/cetak")

@@ -11,7 +11,7 @@ audit_cli = AppGroup("audit", help="Jejak audit.")
 
 @audit_cli.command("verify")
 def audit_verify():
-    """Print OK, or the first broken event, and exit non-zero when the chain is broken."""
+    """Cetak OK, atau kejadian pertama yang rusak (kode keluar bukan nol bila rantai rusak)."""
     ok, event, checked = audit_mod.verify()
     if ok:
         click.echo(f"OK: {checked} kejadian, rantai hash utuh.")

@@ -29,7 +29,7 @@ def _read_password(prompt_twice=True) -> str:
 @click.option("--nip", default=None)
 @click.option("--title", default=None, help="Jabatan.")
 def user_create(username, role, full_name, nip, title):
-    """Create a user; the password is prompted, or read from stdin when piped."""
+    """Buat pengguna; kata sandi ditanyakan, atau dibaca dari stdin bila disalurkan."""
     password = _read_password()
 
     problems = password_problems(password, username)
@@ -47,5 +47,6 @@ def user_create(username, role, full_name, nip, title):
 
 @user_cli.command("list")
 def user_list():
+    """Daftar pengguna: nama pengguna, peran, status, nama lengkap."""
     for u in db.session.scalars(db.select(User).order_by(User.username)):
         click.echo(f"{u.username:20} {u.role:10} {'aktif' if u.active else 'nonaktif':9} {u.full_name}")

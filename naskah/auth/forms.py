@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
+from naskah.auth.formchecks import NIP_HINT, PASSWORD_HINT, valid_nip
 from naskah.auth.passwords import problems
 from naskah.core.forms import maxlen, req
 
@@ -23,12 +24,12 @@ def strong_password(form, field):
         username = current_user.username
     found = problems(field.data or "", username)
     if found:
-        raise ValidationError(found[0])
+        raise ValidationError(" ".join(found))  # every broken rule at once
 
 
 class ChangePasswordForm(FlaskForm):
     current = PasswordField("Kata sandi saat ini", validators=[req()])
-    new = PasswordField("Kata sandi baru", validators=[req(), maxlen(200), strong_password])
+    new = PasswordField("Kata sandi baru", validators=[req(), maxlen(200), strong_password], description=PASSWORD_HINT)
     confirm = PasswordField("Ulangi kata sandi baru", validators=[req()])
 
     def validate_confirm(self, field):
@@ -39,7 +40,7 @@ class ChangePasswordForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField("Nama pengguna", validators=[req(), Length(3, 40, "3 sampai 40 karakter.")])
     full_name = StringField("Nama lengkap", validators=[req(), maxlen(120)])
-    nip = StringField("NIP", validators=[Optional(), maxlen(30)])
+    nip = StringField("NIP", validators=[Optional(), maxlen(30), valid_nip], description=NIP_HINT)
     title = StringField("Jabatan", validators=[Optional(), maxlen(120)])
     role = SelectField("Peran", choices=[], validators=[req()])
 

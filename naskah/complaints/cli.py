@@ -18,7 +18,7 @@ group = AppGroup("pengaduan", help="Pengaduan layanan dan survei kepuasan.")
 @click.option("--tanggapan", type=click.IntRange(1, 365), help="Hari kerja sampai tanggapan pertama.")
 @click.option("--penyelesaian", type=click.IntRange(1, 365), help="Hari kerja sampai penyelesaian.")
 def target(tanggapan, penyelesaian):
-    """Show or set the complaint targets (office settings, in working days)."""
+    """Tampilkan atau atur target pengaduan (pengaturan kantor, dalam hari kerja)."""
     if tanggapan:
         settings.set_value("complaint_first_response_days", tanggapan)
     if penyelesaian:
@@ -31,7 +31,7 @@ def target(tanggapan, penyelesaian):
 @group.command("kode-survei")
 @click.option("--ref", default=None, help="Rujukan, mis. nomor agenda naskah yang diserahkan.")
 def survey_code(ref):
-    """Issue one survey code for the service (e.g. for a hand-written receipt)."""
+    """Terbitkan satu kode survei layanan (mis. untuk tanda terima tulisan tangan)."""
     code = survey.issue_code("layanan", ref)
     db.session.commit()
     click.echo(code)
@@ -50,7 +50,7 @@ DEMO_TEXTS = [
 @click.option("--count", default=8, show_default=True)
 @click.option("--seed", default=11, show_default=True)
 def demo(count, seed):
-    """Add demo complaints in every status (needs the demo users: `flask demo`)."""
+    """Tambahkan pengaduan contoh dalam setiap status (perlu pengguna demo: `flask demo`)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security  # nosec B311
     petugas = db.session.scalar(db.select(User).where(User.role == Role.PETUGAS.value))
     pejabat = db.session.scalar(db.select(User).where(User.role == Role.PEJABAT.value))

@@ -1,12 +1,13 @@
 """WTForms for the complaint desk, the public complaint and status pages, and the survey."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Optional
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from naskah.complaints.flow import CONTACT_MAX, NAME_MAX, TEXT_MAX
 from naskah.complaints.survey import ELEMENTS, SUGGESTION_MAX
 from naskah.core.forms import VersionedForm, maxlen, req
 from naskah.models.complaint import COMPLAINT_CHANNELS
+from naskah.models.survey import AGE_MAX, AGE_MIN, EDUCATIONS, OCCUPATIONS, SEXES
 
 
 class QuickComplaintForm(FlaskForm):
@@ -76,6 +77,16 @@ def survey_form_class():
             f"{label}: {question}", choices=[(i + 1, a) for i, a in enumerate(answers)], coerce=int,
             invalid_value_message=CHOOSE, invalid_choice_message=CHOOSE,
             validators=[InputRequired(message=CHOOSE)])
+    fields["age"] = IntegerField("Umur (tahun)", validators=[
+        InputRequired(message="Isi umur Anda dalam tahun."),
+        NumberRange(AGE_MIN, AGE_MAX, f"Umur antara {AGE_MIN} dan {AGE_MAX} tahun.")],
+        render_kw={"inputmode": "numeric", "min": AGE_MIN, "max": AGE_MAX})
+    fields["sex"] = RadioField("Jenis kelamin", choices=list(SEXES.items()),
+                               invalid_choice_message=CHOOSE, validators=[InputRequired(message=CHOOSE)])
+    fields["education"] = SelectField("Pendidikan terakhir", choices=[("", "— pilih —")] + list(EDUCATIONS.items()),
+                                      validators=[InputRequired(message=CHOOSE), AnyOf(list(EDUCATIONS), CHOOSE)])
+    fields["occupation"] = SelectField("Pekerjaan utama", choices=[("", "— pilih —")] + list(OCCUPATIONS.items()),
+                                       validators=[InputRequired(message=CHOOSE), AnyOf(list(OCCUPATIONS), CHOOSE)])
     fields["suggestion"] = TextAreaField("Saran (tidak wajib; jangan tulis data pribadi)",
                                          validators=[Optional(), maxlen(SUGGESTION_MAX)])
     return type("SurveyForm", (FlaskForm,), fields)

@@ -19,7 +19,18 @@ from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import MONTHS, to_wib, utcnow
 from naskah.extensions import db
 from naskah.models.complaint import Complaint
-from naskah.models.survey import ELEMENT_KEYS, SURVEY_KINDS, SurveyCode, SurveyResponse
+from naskah.models.survey import (
+    AGE_GROUPS,
+    AGE_MAX,
+    AGE_MIN,
+    EDUCATIONS,
+    ELEMENT_KEYS,
+    OCCUPATIONS,
+    SEXES,
+    SURVEY_KINDS,
+    SurveyCode,
+    SurveyResponse,
+)
 
 # (key, element, question, four answers from worst to best)
 ELEMENTS = (
@@ -102,8 +113,23 @@ def find(code: str | None) -> tuple[str, SurveyCode | None]:
     return "unknown", None
 
 
-def submit(code: str, answers: dict, suggestion: str | None = None) -> SurveyResponse:
-    """Record one answer for a code; Conflict if the code was already used."""
+PROFILE_KEYS = ("age", "sex", "education", "occupation")
+
+
+def check_profile(profile: dict | None) -> dict:
+    """The respondent profile (age, sex, education, occupation), each required and from its list."""
+    profile = profile or {}
+    age = profile.get("age")
+    if not isinstance(age, int) or isinstance(age, bool) or not AGE_MIN <= age <= AGE_MAX:
+        raise DomainError(f"Umur antara {AGE_MIN} dan {AGE_MAX} tahun.", field="age")
+    for key, allowed in (("sex", SEXES), ("education", EDUCATIONS), ("occupation", OCCUPATIONS)):
+        if profile.get(key) not in allowed:
+            raise DomainError("Pilih salah satu jawaban.", field=key)
+    return {key: profile[key] for key in PROFILE_KEYS}
+
+
+def submit(code: str, answers: dict, suggestion: str | None = None, profile: dict | None = None) -> SurveyResponse:
+    """Record one answer (with the respondent profile) for a code; Conflict if the code was already used."""
     state, row = find(code)
     if state == "used":
         raise Conflict("Survei untuk kode ini sudah diisi. Terima kasih.")
@@ -115,6 +141,9 @@ def submit(code: str, answers: dict, suggestion: str | None = None) -> SurveyRes
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 4:
             raise DomainError("Pilih salah satu jawaban (1 sampai 4).", field=key)
         scores[key] = value
+    # The public form always asks the profile; profile=None (answers entered from paper forms
+    # without it) records none, and such answers count as "tidak tercatat" in the profile table.
+    respondent = check_profile(profile) if profile is not None else {}
     suggestion = (suggestion or "").strip()
     if len(suggestion) > SUGGESTION_MAX:
         raise DomainError(f"Saran paling banyak {SUGGESTION_MAX} karakter.", field="suggestion")
@@ -124,7 +153,8 @@ def submit(code: str, answers: dict, suggestion: str | None = None) -> SurveyRes
     if claimed != 1:
         raise Conflict("Survei untuk kode ini sudah diisi. Terima kasih.")
     response = SurveyResponse(code_id=row.id, kind=row.kind, submitted_at=now,
-                              submitted_on=to_wib(now).date(), suggestion=suggestion or None, **scores)
+                              submitted_on=to_wib(now).date(), suggestion=suggestion or None, **scores,
+                              **respondent)
     db.session.add(response)
     try:
         db.session.flush()
@@ -190,6 +220,27 @@ def monthly(start_date: date, end_date: date) -> list[tuple[str, dict]]:
         last = min(end_date, date.fromordinal(nxt.toordinal() - 1))
         out.append((f"{MONTHS[m - 1]} {y}", index(max(first, start_date), last)))
         y, m = nxt.year, nxt.month
+    return out
+
+
+def profile_counts(start_date: date, end_date: date) -> dict:
+    """Respondents by age group, sex, education and occupation (the SKM report's profile table),
+    from one query; answers without a profile are counted as "tidak tercatat"."""
+    rows = db.session.execute(select(SurveyResponse.age, SurveyResponse.sex, SurveyResponse.education,
+                                     SurveyResponse.occupation).where(
+        SurveyResponse.submitted_on >= start_date, SurveyResponse.submitted_on <= end_date)).all()
+    unknown = "tidak tercatat"
+
+    def age_group(age):
+        return next((label for lo, hi, label in AGE_GROUPS if age is not None and lo <= age <= hi), unknown)
+
+    out = {"Umur": {label: 0 for _, _, label in AGE_GROUPS}, "Jenis kelamin": dict.fromkeys(SEXES.values(), 0),
+           "Pendidikan": dict.fromkeys(EDUCATIONS.values(), 0), "Pekerjaan": dict.fromkeys(OCCUPATIONS.values(), 0)}
+    for age, sex, education, occupation in rows:
+        for title, label in (("Umur", age_group(age)), ("Jenis kelamin", SEXES.get(sex, unknown)),
+                             ("Pendidikan", EDUCATIONS.get(education, unknown)),
+                             ("Pekerjaan", OCCUPATIONS.get(occupation, unknown))):
+            out[title][label] = out[title].get(label, 0) + 1
     return out
 
 

@@ -63,7 +63,7 @@ def _date(value):
 @click.option("--org", default=None, help="Organisasi pada CSR.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis CSR ke berkas ini.")
 def generate(name, common_name, bits, curve, csr, org, output):
-    """Generate an RSA (or, with --curve, EC) identity: self-signed certificate, or a CSR with --csr."""
+    """Buat identitas RSA (atau EC dengan --curve): sertifikat swa-tanda, atau CSR dengan --csr."""
     identity = run(lambda: keystore.generate(name, common_name=common_name, bits=int(bits), csr=csr, org=org,
                                              curve=curve))
     if identity.status == "pending":
@@ -83,7 +83,7 @@ def generate(name, common_name, bits, curve, csr, org, output):
 @click.argument("name")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def import_cert(name, file):
-    """Attach the CA-issued certificate to an identity created with --csr."""
+    """Pasangkan sertifikat terbitan CA pada identitas yang dibuat dengan --csr."""
     kind, row = run(lambda: keystore.find_by_name(name))
     if kind != "identity":
         fail(f"{name} bukan identitas dekripsi.")
@@ -95,7 +95,7 @@ def import_cert(name, file):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--name", default=None, help="Nama identitas (bawaan: nama berkas).")
 def import_p12(file, name):
-    """Import a .p12/.pfx; the passphrase is prompted, or read from stdin when piped."""
+    """Impor berkas .p12/.pfx; frasa sandi ditanyakan, atau dibaca dari stdin bila disalurkan."""
     path = Path(file)
     name = name or "".join(c if c.isalnum() or c in "._-" else "-" for c in path.stem)[:60]
     passphrase = read_secret("Kata sandi PKCS#12", allow_empty=True)
@@ -109,7 +109,7 @@ def import_p12(file, name):
 @click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
 @click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
 def import_fernet(label, agency, valid_from, valid_until):
-    """Store a pre-shared Fernet key; the key is read from stdin (or a hidden prompt)."""
+    """Simpan kunci bersama Fernet; kunci dibaca dari stdin (atau isian tersembunyi)."""
     key = read_secret("Kunci Fernet")
     shared = run(lambda: keystore.import_fernet(label, agency, key, valid_from=_date(valid_from),
                                                 valid_until=_date(valid_until)))
@@ -123,7 +123,7 @@ def import_fernet(label, agency, valid_from, valid_until):
 @click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
 @click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
 def import_kek(label, key_id, agency, valid_from, valid_until):
-    """Store a pre-shared CMS key-encryption key (AES, hex); the key is read from stdin (or a hidden prompt)."""
+    """Simpan kunci pembungkus kunci (KEK) CMS bersama (AES, hex); kunci dibaca dari stdin (atau isian tersembunyi)."""
     key = read_secret("Kunci KEK (heksadesimal)")
     shared = run(lambda: keystore.import_kek(label, agency, key_id, key, valid_from=_date(valid_from),
                                              valid_until=_date(valid_until)))
@@ -137,7 +137,7 @@ def import_kek(label, key_id, agency, valid_from, valid_until):
 @click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
 @click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
 def import_password(label, agency, valid_from, valid_until):
-    """Store a CMS password agreed with an agency; read from stdin (or a hidden prompt)."""
+    """Simpan kata sandi CMS yang disepakati dengan instansi; dibaca dari stdin (atau isian tersembunyi)."""
     password = read_secret("Kata sandi CMS")
     shared = run(lambda: keystore.import_password(label, agency, password, valid_from=_date(valid_from),
                                                   valid_until=_date(valid_until)))
@@ -148,14 +148,14 @@ def import_password(label, agency, valid_from, valid_until):
 @click.argument("agency")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def add_correspondent(agency, file):
-    """Register a correspondent agency's certificate (PEM or DER) to verify its signatures."""
+    """Daftarkan sertifikat instansi koresponden (PEM atau DER) untuk memeriksa tanda tangannya."""
     row = run(lambda: keystore.add_correspondent(agency, Path(file).read_bytes()))
     click.echo(f"Sertifikat koresponden {row.agency} ditambahkan (SHA-256 {row.fingerprint}).")
 
 
 @keys_cli.command("list")
 def list_keys():
-    """List identities, pre-shared keys and correspondents (never key material)."""
+    """Daftar identitas, kunci bersama dan koresponden (tanpa bahan kunci)."""
     data = keystore.listing()
     click.echo("Identitas dekripsi:")
     for k in data["identities"]:
@@ -178,7 +178,7 @@ def list_keys():
 @click.argument("name")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis ke berkas.")
 def export_cert(name, output):
-    """Print an active identity's public certificate (PEM) for correspondents."""
+    """Cetak sertifikat publik (PEM) identitas aktif untuk koresponden."""
     kind, row = run(lambda: keystore.find_by_name(name))
     if kind != "identity":
         fail(f"{name} bukan identitas dekripsi; kunci bersama tidak pernah diekspor.")
@@ -193,7 +193,7 @@ def export_cert(name, output):
 @keys_cli.command("retire")
 @click.argument("name")
 def retire(name):
-    """Retire an identity or pre-shared key: kept for old cryptograms, not offered for new ones."""
+    """Pensiunkan identitas atau kunci bersama: tetap dipakai untuk kriptogram lama, tidak untuk yang baru."""
     kind, row = run(lambda: keystore.find_by_name(name))
     run(lambda: keystore.retire(kind, row))
     click.echo(f"{name} dipensiunkan.")

@@ -14,6 +14,7 @@ from naskah.audit import chain as audit
 from naskah.core import vault
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow
+from naskah.correspondents import directory
 from naskah.crypto.cms import DecryptionError, DecryptResult, decrypt
 from naskah.crypto.errors import FAILED, FORMAT, NO_KEY, UNSUPPORTED
 from naskah.decryption import identities as keystore
@@ -53,8 +54,10 @@ class DecryptFailed(DomainError):
 
 def decrypt_bytes(data: bytes, sender_agency: str | None, at: datetime) -> DecryptResult:
     """Try every office key that may fit; raises DecryptionError only."""
+    entry = directory.resolve(sender_agency)   # expect the directory entry's keys first
+    name = entry.name if entry is not None else sender_agency
     return decrypt(data, keystore.decryption_identities(), keystore.symmetric_keys(at),
-                   sender_agency=sender_agency, trusted_signers=keystore.trusted_signers(sender_agency))
+                   sender_agency=name, trusted_signers=keystore.trusted_signers(name))
 
 
 def _attachment_name(doc: Document, media_type: str) -> str:

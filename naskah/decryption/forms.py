@@ -40,7 +40,8 @@ class ImportP12Form(FlaskForm):
 
 class ImportFernetForm(FlaskForm):
     label = StringField("Label kunci", validators=[req(), maxlen(60)])
-    agency = StringField("Instansi koresponden", validators=[req(), maxlen(200)])
+    agency = StringField("Instansi koresponden", validators=[req(), maxlen(200)],
+                         render_kw={"list": "agency-list", "autocomplete": "off"})
     key = PasswordField("Kunci Fernet (tempel)", validators=[req(), maxlen(200)],
                         render_kw={"autocomplete": "off", "spellcheck": "false"})
     valid_from = DateField("Berlaku mulai", validators=[Optional()])
@@ -83,7 +84,8 @@ class ImportPasswordForm(FlaskForm):
 
 
 class CorrespondentForm(FlaskForm):
-    agency = StringField("Instansi koresponden", validators=[req(), maxlen(200)])
+    agency = StringField("Instansi koresponden", validators=[req(), maxlen(200)],
+                         render_kw={"list": "agency-list", "autocomplete": "off"})
     cert_file = FileField("Berkas sertifikat (.pem/.crt/.cer)")
     cert_text = TextAreaField("atau tempel sertifikat PEM", validators=[Optional(), maxlen(20_000)])
 

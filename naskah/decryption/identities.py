@@ -17,6 +17,7 @@ from naskah.audit import chain as audit
 from naskah.core import settings, vault
 from naskah.core.errors import DomainError, NotFound
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.crypto import keys as ck
 from naskah.crypto.cms import Identity, SymmetricKey
 from naskah.extensions import db
@@ -370,8 +371,14 @@ def symmetric_keys(at: datetime) -> list[SymmetricKey]:
 
 
 def trusted_signers(agency: str | None) -> list[x509.Certificate]:
-    """The sender agency's pinned certificates (all active ones when no agency is given)."""
+    """The sender agency's pinned certificates (all active ones when no agency is given).
+
+    The agency is looked up in the correspondent directory, so a short name, an old spelling
+    or a merged duplicate finds the same certificates.
+    """
     want = normalise_agency(agency)
+    entry = directory.resolve(agency) if want else None
     rows = db.session.scalars(db.select(CorrespondentCert).where(CorrespondentCert.retired_at.is_(None))).all()
     return [x509.load_pem_x509_certificate(r.cert_pem.encode()) for r in rows
-            if not want or normalise_agency(r.agency) == want]
+            if not want or (entry is not None and r.correspondent_id == entry.id)
+            or normalise_agency(r.agency) == want]

@@ -65,7 +65,7 @@ def _read_file(file: str) -> bytes:
 @click.option("--notes", default="", help="Catatan.")
 @click.option("--as", "username", default=None, help="Sandiman yang mencatat (bawaan: satu-satunya Sandiman aktif).")
 def import_command(file, sender, classification, urgency, ref_number, ref_date, channel, received_at, notes, username):
-    """Register a received cryptogram file (steps 1 and 2) and print its agenda number."""
+    """Catat berkas kriptogram yang diterima (langkah 1 dan 2) dan cetak nomor agendanya."""
     actor = acting_sandiman(username)
     try:
         when = wib_to_utc(datetime.fromisoformat(received_at)) if received_at else utcnow()
@@ -94,7 +94,7 @@ def import_command(file, sender, classification, urgency, ref_number, ref_date, 
 @click.option("--sender", default=None, help="Instansi pengirim (memilih kunci bersama dan sertifikat penanda tangan).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis hasil ke berkas.")
 def decrypt_command(file, sender, output):
-    """Decrypt a file with the office keys: plaintext to stdout, or a message on stderr (exit 1)."""
+    """Dekripsi berkas dengan kunci kantor: teks ke stdout, atau pesan di stderr (kode keluar 1)."""
     data = _read_file(file)
     details = {"file": Path(file).name[:200], "sha256": hashlib.sha256(data).hexdigest(), "sender": sender}
     try:
@@ -141,7 +141,7 @@ def _load_cert(path: str) -> x509.Certificate:
 @click.option("--format", "fmt", default="der", show_default=True, type=click.Choice(["der", "pem", "smime"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Tulis ke berkas.")
 def seal_command(file, recipients, kek_id, use_password, sign_key, sign_cert, alg, oaep, fmt, output):
-    """Make a CMS cryptogram (optionally signed first) for certificates, a pre-shared KEK or a password."""
+    """Buat kriptogram CMS (boleh ditandatangani dahulu) untuk sertifikat, KEK bersama, atau kata sandi."""
     if bool(sign_key) != bool(sign_cert):
         fail("--sign-key dan --sign-cert dipakai bersama.")
     if kek_id and use_password:

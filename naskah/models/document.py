@@ -37,7 +37,11 @@ class Document(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     # Step 1: intake
-    sender_agency = db.Column(db.String(200), nullable=False)
+    sender_agency = db.Column(db.String(200), nullable=False)       # as written at intake (history)
+    # No FOREIGN KEY constraint on purpose: adding one makes SQLite rebuild `documents`, which the
+    # rows referencing documents forbid while foreign keys are on (naskah.correspondents keeps it).
+    correspondent_id = db.Column(db.Integer, nullable=True, index=True)
+    sender_email = db.Column(db.String(254), nullable=True)         # e-mail intake: the From address
     sender_ref_number = db.Column(db.String(100), nullable=False)
     sender_ref_date = db.Column(db.Date, nullable=True)
     channel = db.Column(db.String(20), nullable=False)
@@ -126,6 +130,8 @@ class Document(db.Model):
     paraf_by = db.relationship("User", foreign_keys=[paraf_by_id])
     signed_by = db.relationship("User", foreign_keys=[signed_by_id])
     created_by = db.relationship("User", foreign_keys=[created_by_id])
+    correspondent = db.relationship("Correspondent", primaryjoin="foreign(Document.correspondent_id) == Correspondent.id",
+                                    viewonly=True)
 
     __table_args__ = (
         db.Index("ix_documents_step_urgency_received", "step", "urgency", "received_at"),

@@ -73,6 +73,8 @@ class SharedKey(db.Model):
     agency = db.Column(db.String(200), nullable=False, index=True)
     kind = db.Column(db.String(10), nullable=False, default="fernet", server_default="fernet")
     key_id = db.Column(db.String(128), nullable=True, index=True)   # KEK identifier, lowercase hex (public)
+    correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])   # naskah.correspondents
     key_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=False)
     # SHA-256 prefix of the key, to compare with the sender; none for a password (it would be
     # a fast hash to guess the password from).
@@ -94,6 +96,8 @@ class CorrespondentCert(db.Model):
     __tablename__ = "correspondent_certs"
     id = db.Column(db.Integer, primary_key=True)
     agency = db.Column(db.String(200), nullable=False, index=True)
+    correspondent_id = db.Column(db.Integer, db.ForeignKey("correspondents.id"), nullable=True, index=True)
+    correspondent = db.relationship("Correspondent", foreign_keys=[correspondent_id])   # naskah.correspondents
     subject = db.Column(db.String(300), nullable=False)
     cert_pem = db.Column(db.Text, nullable=False)
     fingerprint = db.Column(db.String(64), nullable=False)

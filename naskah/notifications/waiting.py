@@ -66,7 +66,7 @@ def badge_for(user) -> Badge | None:
         row = db.session.execute(select(_sum(Document.step == 3), _sum(Document.step == 6))
                                  .where(Document.step.in_(KASI_STEPS))).one()
         parts = (("menunggu disposisi", int(row[0])), ("menunggu tanda tangan", int(row[1])))
-        return Badge(sum(n for _, n in parts), parts, {})
+        return Badge(sum(n for _, n in parts), parts, {"menunggu": "1"})
     if user.role == Role.SANDIMAN.value:
         mine = and_(Document.step.in_((4, 5)), Document.assigned_to_id == user.id)
         courier = and_(Document.step == 7, Document.delivery_assignee_id == user.id)
@@ -75,7 +75,7 @@ def badge_for(user) -> Badge | None:
                                         _sum(courier)).where(or_(mine, courier))).one()
         parts = (("menunggu dekripsi", int(row[0])), ("menunggu paraf", int(row[1])),
                  ("menunggu penyampaian", int(row[2])))
-        return Badge(sum(n for _, n in parts), parts, {"mine": "1"})
+        return Badge(sum(n for _, n in parts), parts, {"menunggu": "1"})
     return None
 
 

@@ -28,7 +28,7 @@ def _passphrase(from_stdin: bool, confirm: bool) -> str:
 @click.option("--passphrase-stdin", is_flag=True, help="Baca frasa sandi dari satu baris stdin.")
 @with_appcontext
 def backup_command(file, passphrase_stdin):
-    """Encrypted online backup of the database and instance files (secret_key, master.key, config)."""
+    """Cadangan terenkripsi basis data dan berkas instance (secret_key, master.key, konfigurasi) tanpa menghentikan layanan."""
     try:
         manifest = create_backup(file, _passphrase(passphrase_stdin, confirm=True))
     except BackupError as e:
@@ -44,7 +44,7 @@ def backup_command(file, passphrase_stdin):
 @click.option("--passphrase-stdin", is_flag=True, help="Baca frasa sandi dari satu baris stdin.")
 @with_appcontext
 def restore_command(file, force, passphrase_stdin):
-    """Restore a backup into an empty instance, then verify row counts and the audit chain."""
+    """Pulihkan cadangan ke instance kosong, lalu periksa jumlah baris dan rantai audit."""
     try:
         report = restore_backup(file, _passphrase(passphrase_stdin, confirm=False), force=force)
     except BackupError as e:
@@ -66,7 +66,7 @@ def restore_command(file, force, passphrase_stdin):
 @click.argument("url")
 @with_appcontext
 def copy_to_command(url):
-    """Copy every table's rows into an empty database at URL (e.g. postgresql://...)."""
+    """Salin semua baris tabel ke basis data kosong di URL (mis. postgresql://...)."""
     click.echo("Menyalin tabel sesuai urutan ketergantungan ...")
     try:
         report = copy_to(url, echo=click.echo)

@@ -11,7 +11,7 @@ from naskah.models import Role, User
 @click.command("init")
 @with_appcontext
 def init_command():
-    """Create or upgrade the database and the first admin (printing a one-time password)."""
+    """Buat atau perbarui basis data dan akun administrator pertama (mencetak kata sandi sekali pakai)."""
     from flask_migrate import upgrade
     upgrade()
     if db.session.scalar(db.select(User.id).where(User.role == Role.ADMIN.value)) is None:

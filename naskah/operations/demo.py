@@ -7,6 +7,7 @@ from flask.cli import with_appcontext
 
 from naskah.auth import users
 from naskah.core.timeutil import utcnow
+from naskah.correspondents import directory
 from naskah.crypto.seal import seal
 from naskah.decryption import identities as keystore
 from naskah.extensions import db
@@ -48,13 +49,29 @@ def _demo_identity():
     return x509.load_pem_x509_certificate(row.cert_pem.encode())
 
 
+DIRECTORY = {"Badan Siber dan Sandi Negara": ("BSSN", "Jl. Harsono RM No. 70, Ragunan, Jakarta Selatan",
+                                              "sandi@bssn.go.id"),
+             "Sekretariat Daerah Provinsi Jawa Tengah": ("Setda Jateng", "Jl. Pahlawan No. 9, Semarang",
+                                                         "persandian@jatengprov.go.id")}
+
+
+def _demo_directory():
+    """Directory entries for the demo agencies (a few with address, short name and e-mail)."""
+    for name in AGENCIES:
+        if directory.resolve(name) is None:
+            short, address, mail = DIRECTORY.get(name, (None, None, None))
+            directory.create({"name": name, "short_name": short, "address": address, "emails": mail}, None,
+                             audited=False)
+    db.session.commit()
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--password", default=None, help="Kata sandi untuk semua pengguna demo (default: acak).")
 @click.option("--count", default=30, show_default=True, help="Jumlah kriptogram.")
 @click.option("--seed", default=7, show_default=True)
 def demo_command(password, count, seed):
-    """Load demo data so a newcomer sees a living board."""
+    """Muat data contoh agar pengguna baru melihat papan yang hidup."""
     rng = random.Random(seed)  # noqa: S311 - reproducible demo data, not security  # nosec B311
     password = password or users.one_time_password()
     for username, role, name, nip in DEMO_USERS:
@@ -67,6 +84,7 @@ def demo_command(password, count, seed):
     db.session.commit()
     s1, s2, kasi = _user("sandiman1"), _user("sandiman2"), _user("kasi")
     office_cert = _demo_identity()  # real CMS cryptograms, so in-app decryption works in the demo
+    _demo_directory()
     prepare(kasi, password)  # office CA, the kasi's certificate (passphrase = demo password), a stamp
     db.session.commit()
     now = utcnow()

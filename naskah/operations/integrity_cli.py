@@ -10,7 +10,7 @@ from naskah.operations import integrity
 @click.command("check")
 @with_appcontext
 def check_command():
-    """Verify the audit chain, every secret and cryptogram SHA-256, and the database itself."""
+    """Periksa rantai audit, SHA-256 setiap rahasia dan kriptogram, serta basis data itu sendiri."""
     report = integrity.run_and_store("cli")
     click.echo(integrity.format_report(report), err=not report["ok"])
     if not report["ok"]:

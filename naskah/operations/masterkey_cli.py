@@ -16,7 +16,7 @@ from naskah.operations import masterkey
 @with_appcontext
 @click.option("--yes", is_flag=True, help="Jangan minta konfirmasi.")
 def rotate_master(yes):
-    """Re-wrap every data key under a new master key (stop the web server first)."""
+    """Bungkus ulang setiap kunci data dengan kunci induk baru (hentikan server web dahulu)."""
     app = current_app._get_current_object()
     if not yes:
         click.confirm("Hentikan server web terlebih dahulu. Rotasi kunci induk sekarang?", abort=True)

@@ -7,7 +7,13 @@ from waitress import serve
 
 from naskah import create_app
 from naskah.core.reqlog import JsonLineFormatter
+from naskah.intake import schedule as intake_schedule
 from naskah.operations import scheduler
+
+# Libraries that log at INFO for every request that prints or signs (fontTools alone wrote 41
+# lines per signature while subsetting fonts): their warnings and errors still reach the log.
+QUIET_LIBRARIES = ("fontTools", "xhtml2pdf", "svglib", "reportlab", "PIL", "pyhanko", "pyhanko_certvalidator",
+                   "asyncio", "urllib3")
 
 
 def configure_logging():
@@ -16,6 +22,10 @@ def configure_logging():
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(logging.INFO)
+    for name in QUIET_LIBRARIES:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    # fontTools also warns for every subset about tables it drops (FFTM...): nothing to act on.
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 
 def main():
@@ -25,6 +35,7 @@ def main():
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
     scheduler.start(app)
+    intake_schedule.start(app)
     logging.getLogger("naskah").info("Naskah Sandi melayani di http://%s:%s", host, port)
     serve(app, host=host, port=port, threads=threads, ident="naskah")
 

@@ -48,7 +48,7 @@ def _show(row: SigningCertificate) -> None:
 @click.option("--org", default=None, help="Organisasi (default: pemerintah daerah di pengaturan).")
 @click.option("--days", default=3650, show_default=True)
 def init(common_name, org, days):
-    """Create the office CA (its private key is sealed in the vault)."""
+    """Buat CA kantor (kunci privatnya disegel di brankas)."""
     org = org or settings.get("office_government")
     common_name = common_name or f"CA {settings.get('office_name')} {settings.get('office_city')}"
     root = _run(lambda: esign.init_ca(common_name, org, days))
@@ -61,7 +61,7 @@ def init(common_name, org, days):
 @click.argument("username")
 @click.option("--days", default=1095, show_default=True)
 def issue(username, days):
-    """Issue a signing certificate for a kasi; the passphrase is prompted (or read from stdin)."""
+    """Terbitkan sertifikat tanda tangan untuk Kasi; frasa sandi ditanyakan (atau dibaca dari stdin)."""
     secret = _passphrase("Frasa sandi baru untuk sertifikat", confirm=True)
     row = _run(lambda: esign.issue(username, secret, days))
     click.echo(f"Sertifikat tanda tangan diterbitkan untuk {username}:")
@@ -74,7 +74,7 @@ def issue(username, days):
 @click.argument("p12_file", type=click.File("rb"))
 @click.option("--ca", "ca_file", type=click.File("rb"), default=None, help="Sertifikat CA penerbit (PEM/DER).")
 def import_(username, p12_file, ca_file):
-    """Import a PKCS#12 issued by an external CA; its CA becomes a trust root."""
+    """Impor PKCS#12 terbitan CA luar; CA-nya menjadi akar kepercayaan."""
     data = p12_file.read(1024 * 1024 + 1)
     if len(data) > 1024 * 1024:
         raise click.ClickException("Berkas PKCS#12 terlalu besar.")
@@ -88,7 +88,7 @@ def import_(username, p12_file, ca_file):
 @pki_cli.command("revoke")
 @click.argument("username")
 def revoke(username):
-    """Revoke every certificate of a user; they can no longer sign, verification reports it."""
+    """Cabut semua sertifikat seorang pengguna; ia tidak dapat menandatangani lagi dan verifikasi melaporkannya."""
     rows = _run(lambda: esign.revoke(username))
     for row in rows:
         click.echo(f"Dicabut: seri {row.serial} (sidik {row.fingerprint[:16]}…)")
@@ -96,7 +96,7 @@ def revoke(username):
 
 @pki_cli.command("list")
 def list_():
-    """List trust roots and signing certificates."""
+    """Daftar akar kepercayaan dan sertifikat tanda tangan."""
     for root in db.session.scalars(db.select(TrustRoot).order_by(TrustRoot.id)):
         click.echo(f"CA {root.kind:8} {root.name}  {root.fingerprint[:16]}…")
     for row in db.session.scalars(db.select(SigningCertificate).order_by(SigningCertificate.id)):
@@ -106,7 +106,7 @@ def list_():
 @pki_cli.command("ca-cert")
 @click.argument("out", type=click.File("w"), default="-")
 def ca_cert(out):
-    """Write the office CA certificate (PEM) for pdfsig/Adobe trust stores."""
+    """Tulis sertifikat CA kantor (PEM) untuk daftar kepercayaan pdfsig/Adobe."""
     root = esign.office_ca()
     if root is None:
         raise click.ClickException("CA kantor belum dibuat. Jalankan: flask --app app pki init")
@@ -116,5 +116,5 @@ def ca_cert(out):
 @pki_cli.command("crl")
 @click.argument("out", type=click.File("wb"))
 def crl(out):
-    """Write the office CA's CRL (DER) listing revoked certificates."""
+    """Tulis CRL CA kantor (DER) yang mendaftar sertifikat yang dicabut."""
     out.write(_run(esign.crl))

@@ -9,6 +9,7 @@ import string
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import AgendaEntry, Document, Role, User
 from naskah.paper import issued
@@ -153,9 +154,18 @@ def envelope_context(doc: Document, kind: str, letters: dict) -> dict:
         raise DomainError("Naskah Terbatas dan Biasa memakai satu amplop.", field="jenis")
     return {"kind": ENVELOPE_KINDS[kind], "office": office(), "classification": doc.classification,
             "letter_number": doc.letter_number or number_placeholder(to_wib(utcnow()).year),
-            "addressee": {"title": letters.get("addressee") or "", "name": None,
-                          "address": letters.get("addressee_address") or ""},
+            "addressee": _envelope_addressee(letters),
             "urgency": doc.urgency_label if doc.urgency != "biasa" else None}
+
+
+def _envelope_addressee(letters: dict):
+    """The directory's entry when the addressee names one, else the name with the address typed
+    at step 5; the envelope prints the address lines, then "di Tempat"."""
+    name = letters.get("addressee") or ""
+    found = directory.envelope_addressee(name)
+    if isinstance(found, dict):
+        return found
+    return {"title": name, "name": None, "address": letters.get("addressee_address") or ""}
 
 
 def envelope_kinds(doc: Document) -> list[str]:

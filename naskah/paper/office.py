@@ -15,6 +15,7 @@ from naskah.core import settings
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Role, User
+from naskah.paper import svglogo
 
 SETTINGS_DEFAULTS = {
     "office_email": "",
@@ -37,10 +38,13 @@ TEXT_KEYS = ("office_name", "office_government", "office_unit", "office_address"
 
 
 def check_image(data: bytes, field: str) -> dict:
-    """Accept PNG/JPEG by magic bytes and by decoding; return the stored (PNG) value."""
+    """Accept PNG/JPEG by magic bytes and by decoding (the logo also as a clean SVG); return the
+    stored value (PNG, or the cleaned SVG)."""
     from PIL import Image, UnidentifiedImageError
     if len(data) > IMAGE_MAX_BYTES:
         raise DomainError(f"Gambar melebihi batas {IMAGE_MAX_BYTES // 1024} KB.", field=field)
+    if field == "office_logo" and svglogo.looks_like_svg(data):
+        return svglogo.check_svg(data, field)
     if not (data.startswith(b"\x89PNG\r\n\x1a\n") or data.startswith(b"\xff\xd8\xff")):
         raise DomainError("Gambar harus berformat PNG atau JPEG.", field=field)
     try:
@@ -65,10 +69,11 @@ def check_image(data: bytes, field: str) -> dict:
 
 
 def image_bytes(key: str) -> bytes | None:
+    """PNG bytes, or the cleaned SVG's bytes for an SVG logo (the print filter img_src tells them apart)."""
     value = settings.get(key)
-    if not value or not value.get("png"):
+    if not value or not (value.get("png") or value.get("svg")):
         return None
-    return base64.b64decode(value["png"])
+    return base64.b64decode(value.get("png") or value["svg"])
 
 
 def check_number_format(fmt: str) -> str:

@@ -107,7 +107,9 @@ def _img_src(value) -> str:
     if not value:
         return ""
     if isinstance(value, (bytes, bytearray)):
-        return "data:image/png;base64," + base64.b64encode(bytes(value)).decode("ascii")
+        head = bytes(value[:256]).lstrip()
+        mime = "image/svg+xml" if head.startswith((b"<svg", b"<?xml")) else "image/png"  # an SVG office logo
+        return f"data:{mime};base64," + base64.b64encode(bytes(value)).decode("ascii")
     text = str(value)
     if text.startswith("data:"):
         return text

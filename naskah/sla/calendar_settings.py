@@ -96,6 +96,8 @@ def suggestions(year: int) -> list[tuple[date, str]]:
 
 
 def parse_closure(raw_date: str, label: str, kind: str) -> tuple[date, str, str]:
+    if not (raw_date or "").strip():
+        raise DomainError("Tanggal wajib diisi.", field="date")
     try:
         day = date.fromisoformat((raw_date or "").strip())
     except ValueError:

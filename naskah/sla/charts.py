@@ -26,9 +26,18 @@ def _num(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
 
 
+def percent(value) -> str:
+    """'83,3%': one decimal with the Indonesian decimal comma, as every page and report prints it."""
+    if value is None:
+        return "\u2013"
+    return f"{float(value):.1f}".replace(".", ",") + "%"
+
+
 def _fmt(value, unit: str) -> str:
     if value is None:
         return "\u2013"
+    if unit == "%":
+        return percent(value)
     text = _num(value) if isinstance(value, float) else str(value)
     return f"{text}{unit}"
 
@@ -66,7 +75,7 @@ def _axis(parts: list[str], x0: float, y0: float, x1: float, top: float, vmax: f
         y = y0 - frac * (y0 - top)
         parts.append(f'<line x1="{x0}" y1="{y:.1f}" x2="{x1}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
         parts.append(f'<text class="tick" x="{x0 - 4}" y="{y + 4:.1f}" text-anchor="end" fill="{MUTED}">'
-                     f'{escape(_fmt(vmax * frac if vmax * frac % 1 else int(vmax * frac), unit))}</text>')
+                     f'{escape(_num(vmax * frac) + unit)}</text>')
     parts.append("</g>")
 
 
@@ -131,7 +140,7 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
             raise ValueError(f"series {name!r} has {len(values)} points for {len(labels)} labels")
     left, right, top, bottom = 40, 8, 26, 34
     x0, y0, x1 = left, height - bottom, width - right
-    vmax = _nice_max(max([max(v, default=0) for _, v in series] or [0]), integer)
+    vmax = _nice_max(max([max((x for x in v if x is not None), default=0) for _, v in series] or [0]), integer)
     n = len(labels)
     xs = [x0 + (x1 - x0) * (i / (n - 1) if n > 1 else 0.5) for i in range(n)]
     uid, parts = _open("line", width, height, title, desc or title, css_class)
@@ -139,12 +148,17 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     legend_x = x0
     for k, (name, values) in enumerate(series):
         colour = PALETTE[k % len(PALETTE)]
-        pts = [(x, y0 - (y0 - top) * float(v or 0) / vmax) for x, v in zip(xs, values, strict=False)]
+        # None is "no value yet" (a day still to come): no point and a gap in the line, never a zero.
+        pts = [None if v is None else (x, y0 - (y0 - top) * float(v) / vmax) for x, v in zip(xs, values, strict=False)]
         parts.append(f'<g class="series s{k}"><title>{escape(name)}</title>')
         dash = ' stroke-dasharray="6 3"' if k % 2 else ""
-        parts.append(f'<polyline class="line" fill="none" stroke="{colour}" stroke-width="2"{dash} points="'
-                     + " ".join(f"{x:.1f},{y:.1f}" for x, y in pts) + '"/>')
-        for (x, y), label, v in zip(pts, labels, values, strict=False):
+        for run in _runs(pts):
+            parts.append(f'<polyline class="line" fill="none" stroke="{colour}" stroke-width="2"{dash} points="'
+                         + " ".join(f"{x:.1f},{y:.1f}" for x, y in run) + '"/>')
+        for pt, label, v in zip(pts, labels, values, strict=False):
+            if pt is None:
+                continue
+            x, y = pt
             parts.append(f'<circle class="point" cx="{x:.1f}" cy="{y:.1f}" r="2.5" fill="{colour}">'
                          f'<title>{escape(name)} {escape(label)}: {escape(_fmt(v, unit))}</title></circle>')
         parts.append("</g>")
@@ -157,6 +171,20 @@ def line_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
     parts.append("</svg>")
     # Every text and attribute value above is a number or passed through escape().
     return Markup("".join(parts))  # noqa: S704  # nosec B704
+
+
+def _runs(points):
+    """Consecutive non-None points, each run drawn as one polyline."""
+    run = []
+    for p in points:
+        if p is None:
+            if run:
+                yield run
+            run = []
+        else:
+            run.append(p)
+    if run:
+        yield run
 
 
 def data_uri(svg: str) -> str:

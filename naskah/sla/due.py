@@ -30,6 +30,7 @@ from datetime import date, datetime
 from functools import lru_cache
 
 from naskah.core import settings
+from naskah.sla import duetime
 from naskah.sla.calendar import CLOSURE_LABEL, OfficeCalendar, WorkWeek
 
 Interval = tuple[datetime, datetime | None]
@@ -45,6 +46,8 @@ class CardSla:
     status: str          # ok | warning | overdue | done | late_done | paused
     text: str
     paused_seconds: float = 0.0
+    due_text: str = ""   # the due time in office terms (naskah.duetime)
+    title: str = ""      # the full sentence: due, time left, when the clock resumes
 
 
 # -- calendar from settings ------------------------------------------------------------------
@@ -158,11 +161,17 @@ def card_sla(doc, now: datetime, cal: OfficeCalendar | None = None,
         pauses = pauses_for([doc.id]).get(doc.id, []) if _PAUSE_SOURCES and doc.id else []
     end = doc.delivered_at or now
     due, paused = effective_due(cal, doc.received_at, end, pauses)
+    shown, closing = duetime.office_due(cal, due)
+    due_text = duetime.when(shown) + (" (akhir jam kerja)" if closing else "")
     if doc.delivered_at is not None:
         ok = doc.delivered_at <= due
         return CardSla(due, "done" if ok else "late_done",
-                       "selesai tepat waktu" if ok else "selesai terlambat", paused)
+                       "selesai tepat waktu" if ok else "selesai terlambat", paused, due_text,
+                       f"Batas 1 hari kerja: {due_text}. Disampaikan {duetime.when(doc.delivered_at)}.")
     if any(s <= now and e is None for s, e in pauses):
-        return CardSla(due, "paused", "menunggu kiriman ulang", paused)
+        return CardSla(due, "paused", "menunggu kiriman ulang", paused, due_text,
+                       "Waktu layanan berhenti selama menunggu kiriman ulang dari pengirim; "
+                       "batas bergeser sebanyak waktu tunggu itu.")
     status = cal.status(due, now)
-    return CardSla(due, status, cal.remaining_text(due, now), paused)
+    words = duetime.due_words(cal, due, now, status)
+    return CardSla(due, status, words.short, paused, words.due_text, words.title)

@@ -23,6 +23,7 @@ from naskah.core.errors import DomainError
 from naskah.core.timeutil import MONTHS, WIB, format_date, to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, AuditEvent, Document
+from naskah.models.correspondent import Correspondent
 from naskah.models.decryption import ResendRequest
 from naskah.sla import due as sla
 from naskah.workflow.board import ARCHIVE_WINDOW
@@ -271,10 +272,14 @@ def period_report(start: date, end: date, now: datetime | None = None) -> Period
     report = PeriodReport(start, end, month_label(start) if (start.day == 1 and end == month_bounds(
         start.year, start.month)[1]) else f"{start.isoformat()} s.d. {(end - timedelta(days=1)).isoformat()}")
 
+    # Grouped by correspondent directory entry (merged duplicates count as one agency); a name
+    # not in the directory stands by itself.
+    sender_name = func.coalesce(Correspondent.name, Document.sender_agency)
     rows = db.session.execute(
-        select(Document.sender_agency, Document.classification, func.count(Document.id))
+        select(sender_name, Document.classification, func.count(Document.id))
+        .outerjoin(Correspondent, Correspondent.id == Document.correspondent_id)
         .where(Document.received_at >= a, Document.received_at < b)
-        .group_by(Document.sender_agency, Document.classification)).all()
+        .group_by(sender_name, Document.classification)).all()
     senders: dict[str, dict] = {}
     report.by_classification = dict.fromkeys(CLASSIFICATIONS, 0)
     for sender, cls, n in rows:

@@ -25,11 +25,20 @@ def hours_text(value) -> str:
 
 
 def daily_chart(daily, title: str) -> str:
+    """Days still to come are not plotted (no zeros after today); the text alternative lists
+    every day's figures, as the page's table does."""
+    today = wib_today()
     labels = [f"{d.day:02d}/{d.month:02d}" for d, _, _ in daily]
+    received = [None if d > today else r for d, r, _ in daily]
+    delivered = [None if d > today else s for d, _, s in daily]
+    past = [(label, r, s) for label, r, s in zip(labels, received, delivered, strict=False) if r is not None]
+    desc = (f"Kriptogram diterima dan disampaikan per hari, {labels[0]} s.d. {labels[-1]}: "
+            + "; ".join(f"{label} diterima {r}, disampaikan {s}" for label, r, s in past) + "."
+            + (f" Hari setelah {today.day:02d}/{today.month:02d} belum terjadi." if len(past) < len(labels) else "")
+            ) if labels else title
     return charts.line_chart(
-        labels, [("Diterima", [r for _, r, _ in daily]), ("Disampaikan", [s for _, _, s in daily])],
-        title=title, desc=f"Jumlah kriptogram diterima dan disampaikan per hari, {labels[0]} s.d. {labels[-1]}."
-        if labels else title, label_every=max(1, len(labels) // 8), css_class="chart-daily")
+        labels, [("Diterima", received), ("Disampaikan", delivered)],
+        title=title, desc=desc, label_every=max(1, len(labels) // 8), css_class="chart-daily")
 
 
 def step_time_chart(stats, title: str) -> str:
@@ -61,8 +70,8 @@ def dashboard_charts(snap: dict, daily, monthly, report, limits: dict[int, int])
         "monthly": charts.bar_chart(
             [label for label, _ in monthly], [o.compliance for _, o in monthly], unit="%", max_value=100,
             title="Kepatuhan SLA per bulan (disampaikan tepat waktu / disampaikan)",
-            desc="; ".join(f"{label}: {'tidak ada penyampaian' if o.compliance is None else f'{o.compliance}%'}"
-                           f" ({o.on_time} dari {o.delivered})" for label, o in monthly) + ".",
+            desc="; ".join(f"{label}: {'tidak ada penyampaian' if o.compliance is None else charts.percent(o.compliance)}"
+                           f" ({o.on_time} dari {o.delivered} tepat waktu)" for label, o in monthly) + ".",
             css_class="chart-monthly"),
         "steps": step_time_chart(metrics.sla_step_stats(report), f"Rata-rata jam kerja per langkah, {report.label}"),
     }

@@ -16,3 +16,4 @@ def init_app(app):
     resend.init_app(app)
     for name, (predicate, message) in delivery.CONDITIONS.items():  # step 8 in paper order
         engine.add_condition(app, name, predicate, message)
+    views.desk.init_app(app)  # the step panels' extras, the lembar disposisi (issue 15)

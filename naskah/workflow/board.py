@@ -10,6 +10,7 @@ from naskah.extensions import db
 from naskah.models import URGENCY_ORDER, AuditHead, Document
 from naskah.sla import due as sla_module
 from naskah.sla.calendar_settings import wip_limits
+from naskah.workflow.desk.waiting import waiting_condition
 from naskah.workflow.engine import Step
 
 ARCHIVE_WINDOW = timedelta(days=7)
@@ -22,6 +23,7 @@ class Filters:
     urgency: str = ""
     overdue: bool = False
     q: str = ""
+    waiting: bool = False   # only the cards waiting for this user (the "Menunggu Anda" badge)
 
     @classmethod
     def from_args(cls, args) -> "Filters":
@@ -29,7 +31,8 @@ class Filters:
             value = args.get(name, "")
             return (value[0] if isinstance(value, list) else value or "").strip()[:100]
         return cls(mine=one("mine") == "1", classification=one("classification"),
-                   urgency=one("urgency"), overdue=one("overdue") == "1", q=one("q"))
+                   urgency=one("urgency"), overdue=one("overdue") == "1", q=one("q"),
+                   waiting=one("menunggu") == "1")
 
     @classmethod
     def from_url(cls, url: str | None) -> "Filters":
@@ -47,6 +50,8 @@ class Filters:
             out["overdue"] = "1"
         if self.q:
             out["q"] = self.q
+        if self.waiting:
+            out["menunggu"] = "1"
         return out
 
     @property
@@ -84,6 +89,8 @@ def _query(filters: Filters, user, steps=None):
     if filters.mine:
         stmt = stmt.where(or_(Document.assigned_to_id == user.id, Document.delivery_assignee_id == user.id,
                               Document.created_by_id == user.id))
+    if filters.waiting:
+        stmt = stmt.where(waiting_condition(user))
     if filters.classification:
         stmt = stmt.where(Document.classification == filters.classification)
     if filters.urgency:

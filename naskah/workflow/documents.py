@@ -7,13 +7,19 @@ from flask import abort
 from naskah.audit import chain as audit
 from naskah.core import vault
 from naskah.core.errors import DomainError
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Document, Role, User
 
 
-def receive(actor: User, data: dict, file_bytes: bytes | None, filename: str | None) -> Document:
-    """Step 1: record a received cryptogram (bytes sealed at rest) and its audit event."""
-    if actor.role != Role.SANDIMAN.value:
+def receive(actor: User | None, data: dict, file_bytes: bytes | None, filename: str | None,
+            *, audit_details: dict | None = None) -> Document:
+    """Step 1: record a received cryptogram (bytes sealed at rest) and its audit event.
+
+    `actor` is None for e-mail intake (naskah.intake), which names its mailbox in `audit_details`
+    and gives `created_by_id` (the administrator responsible for the mailbox).
+    """
+    if actor is not None and actor.role != Role.SANDIMAN.value:
         raise DomainError("Hanya Sandiman yang dapat mencatat kriptogram yang diterima.")
     pasted = (data.get("cryptogram_text") or "").strip()
     if file_bytes:
@@ -26,6 +32,8 @@ def receive(actor: User, data: dict, file_bytes: bytes | None, filename: str | N
     doc = Document(
         step=1,
         sender_agency=data["sender_agency"].strip(),
+        correspondent_id=data.get("correspondent_id") or directory.link(data["sender_agency"]),
+        sender_email=data.get("sender_email"),
         sender_ref_number=data["sender_ref_number"].strip(),
         sender_ref_date=data.get("sender_ref_date"),
         channel=data["channel"],
@@ -37,13 +45,15 @@ def receive(actor: User, data: dict, file_bytes: bytes | None, filename: str | N
         cryptogram_filename=name,
         cryptogram_size=len(payload),
         cryptogram_sha256=hashlib.sha256(payload).hexdigest(),
-        created_by_id=actor.id,
+        created_by_id=getattr(actor, "id", None) or data["created_by_id"],
     )
     db.session.add(doc)
     db.session.flush()
-    audit.append("document.receive", actor=actor, document=doc,
-                 details={"sender": doc.sender_agency, "classification": doc.classification,
-                          "sha256": doc.cryptogram_sha256, "size": doc.cryptogram_size})
+    details = {"sender": doc.sender_agency, "classification": doc.classification,
+               "sha256": doc.cryptogram_sha256, "size": doc.cryptogram_size,
+               "correspondent": doc.correspondent_id, **(audit_details or {})}
+    audit.append("document.receive", actor=actor, document=doc, details=details,
+                 actor_name=None if actor is not None else "surel")
     return doc
 
 

@@ -16,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, StopValidation, ValidationError
 
+from naskah.auth.formchecks import nip_or_other_id
 from naskah.core.forms import REQUIRED, VersionedForm, maxlen, req
 from naskah.core.timeutil import utcnow, wib_to_utc
 from naskah.decryption.identities import has_decryption_keys
@@ -23,14 +24,16 @@ from naskah.models import CHANNELS, CLASSIFICATIONS, URGENCIES
 
 
 class ReceiveForm(FlaskForm):
-    sender_agency = StringField("Instansi pengirim", validators=[req(), maxlen(200)])
+    sender_agency = StringField("Instansi pengirim", validators=[req(), maxlen(200)],
+                                render_kw={"list": "agency-list", "autocomplete": "off"})
     sender_ref_number = StringField("Nomor surat pengirim", validators=[req(), maxlen(100)])
     sender_ref_date = DateField("Tanggal surat pengirim", validators=[Optional()],
                                 render_kw={"placeholder": "YYYY-MM-DD"})
     channel = SelectField("Saluran penerimaan", choices=list(CHANNELS.items()), validators=[req()])
-    classification = SelectField("Klasifikasi (sifat naskah)", choices=list(CLASSIFICATIONS.items()),
+    # Nothing preselected: a wrong default (Sangat Rahasia, Kilat) would be saved unnoticed.
+    classification = SelectField("Klasifikasi (sifat naskah)", choices=[("", "— pilih —")] + list(CLASSIFICATIONS.items()),
                                  validators=[req()])
-    urgency = SelectField("Tingkat urgensi", choices=list(URGENCIES.items()), validators=[req()])
+    urgency = SelectField("Tingkat urgensi", choices=[("", "— pilih —")] + list(URGENCIES.items()), validators=[req()])
     received_at = DateTimeLocalField("Waktu diterima (WIB)", format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
                                      validators=[InputRequired(message=REQUIRED)])
     cryptogram_file = FileField("Berkas kriptogram")
@@ -139,7 +142,7 @@ class NumberCopyForm(VersionedForm):
 
 class DeliverForm(VersionedForm):
     recipient_name = StringField("Nama penerima", validators=[req(), maxlen(120)])
-    recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40)])
+    recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40), nip_or_other_id])
     delivered_at = DateTimeLocalField("Waktu diterima penerima (WIB)", format=["%Y-%m-%dT%H:%M"],
                                       validators=[InputRequired(message=REQUIRED)])
     receipt_scan = FileField("Pindaian tanda terima yang sudah ditandatangani (PDF/JPEG/PNG, tidak wajib)")

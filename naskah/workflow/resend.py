@@ -12,6 +12,7 @@ from flask import abort, current_app
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Document, User
 from naskah.models.decryption import ResendRequest
@@ -103,7 +104,7 @@ def letter_context(doc: Document, req: ResendRequest, kasi: User | None) -> dict
         "office": office_context(),
         "unit": settings.get("office_unit"),
         "date": req.requested_at,
-        "addressee": doc.sender_agency,
+        "addressee": directory.addressee(doc),   # name and postal address from the directory
         "sender_ref_number": doc.sender_ref_number,
         "sender_ref_date": doc.sender_ref_date,
         "agenda_number": doc.agenda_label,

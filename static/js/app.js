@@ -10,12 +10,83 @@
     if (elt && elt.id === "board" && (editingCard() || document.hidden)) { evt.preventDefault(); }
   });
 
-  // Focus the first field of a form that just opened in a card.
-  document.addEventListener("htmx:afterSwap", function () {
+  // The side panel is a modal dialog (WAI-ARIA dialog pattern): focus moves into it, Tab stays
+  // inside, Esc closes it, and focus returns to the card button that opened it. Everything behind
+  // it is made inert so neither Tab nor Enter reaches another card.
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
+  var opener = null;   // {card: "card-12", href: "/dokumen/12/aksi/decrypt"} of the last opened panel
+
+  function setBackgroundInert(on) {
+    var behind = document.querySelectorAll(".topbar, .board-toolbar, .skip, .card:not(.editing)");
+    for (var i = 0; i < behind.length; i++) {
+      if (on) { behind[i].setAttribute("inert", ""); } else { behind[i].removeAttribute("inert"); }
+    }
+  }
+
+  function focusables(root) {
+    return Array.prototype.filter.call(root.querySelectorAll(FOCUSABLE), function (el) {
+      return el.offsetParent !== null || el === document.activeElement;
+    });
+  }
+
+  document.addEventListener("click", function (evt) {
+    var link = evt.target.closest && evt.target.closest(".card-actions a[hx-get]");
+    var card = link && link.closest(".card");
+    if (card) { opener = {card: card.id, href: link.getAttribute("href")}; }
+  }, true);
+
+  function returnFocus() {
+    if (!opener) { return; }
+    var card = document.getElementById(opener.card);
+    var target = null;
+    if (card) {
+      var links = card.querySelectorAll(".card-actions a");
+      for (var i = 0; i < links.length && !target; i++) {
+        if (links[i].getAttribute("href") === opener.href) { target = links[i]; }
+      }
+      target = target || links[0] || card.querySelector("a");
+    }
+    opener = null;
+    if (target) { target.focus(); }
+  }
+
+  // A reveal (the text pane's own form) puts focus on the text it brought, not back on a field.
+  var focusText = false;
+  document.addEventListener("htmx:beforeRequest", function (evt) {
+    var elt = evt.detail.elt;
+    focusText = !!(elt && elt.closest && elt.closest(".panel-text"));
+  });
+
+  document.addEventListener("htmx:afterSettle", function () {
     var card = editingCard();
-    if (card && !card.contains(document.activeElement)) {
-      var first = card.querySelector("input:not([type=hidden]), select, textarea, button");
-      if (first) { first.focus(); }
+    setBackgroundInert(!!card);
+    var text = card && focusText && card.querySelector(".panel-text");
+    focusText = false;
+    if (text) {
+      text.focus();
+    } else if (card) {
+      if (!card.contains(document.activeElement)) {
+        var invalid = card.querySelector("[aria-invalid=true]");
+        var first = invalid || card.querySelector("input:not([type=hidden]), select, textarea, button");
+        if (first) { first.focus(); }
+      }
+    } else if (!document.activeElement || document.activeElement === document.body) {
+      returnFocus();
+    }
+  });
+
+  document.addEventListener("keydown", function (evt) {
+    var open = editingCard();
+    if (open && evt.key === "Tab") {
+      var items = focusables(open);
+      if (!items.length) { return; }
+      var first = items[0], last = items[items.length - 1];
+      if (evt.shiftKey && (document.activeElement === first || !open.contains(document.activeElement))) {
+        evt.preventDefault(); last.focus();
+      } else if (!evt.shiftKey && (document.activeElement === last || !open.contains(document.activeElement))) {
+        evt.preventDefault(); first.focus();
+      }
+      return;
     }
   });
 

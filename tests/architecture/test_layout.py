@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2] / "naskah"
-AREAS = ("agenda", "audit", "auth", "complaints", "core", "crypto", "decryption", "models", "notifications",
-         "operations", "paper", "printing", "sla", "workflow")
+AREAS = ("agenda", "audit", "auth", "complaints", "core", "correspondents", "crypto", "decryption", "intake",
+         "models", "notifications", "operations", "paper", "printing", "sla", "workflow")
 
 
 def _modules():

@@ -161,8 +161,10 @@ def test_survey_page_one_answer_per_code(app, client, closed):
     page = client.get(f"/survei/{code}")
     assert page.status_code == 200
     body = page.get_data(as_text=True)
-    assert body.count('type="radio"') == 36 and "Sarana dan prasarana" in body
-    answers = {f"u{i}": "4" for i in range(1, 10)}
+    # nine elements x four answers, plus the respondent's sex (L/P)
+    assert body.count('type="radio"') == 38 and "Sarana dan prasarana" in body
+    answers = {f"u{i}": "4" for i in range(1, 10)} | {"age": "34", "sex": "P", "education": "s1",
+                                                      "occupation": "swasta"}
     incomplete = client.post(f"/survei/{code}", data={k: v for k, v in answers.items() if k != "u5"})
     assert incomplete.status_code == 400 and "Pilih salah satu jawaban." in incomplete.get_data(as_text=True)
     assert client.post(f"/survei/{code}", data={**answers, "u2": "7"}).status_code == 400

@@ -86,11 +86,42 @@ def page_factory(browser):
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.js_errors = errors
+        console = []
+        page.on("console", lambda msg: _console_error(page, msg, console))
+        page.console_errors = console
+        pages.append(page)
         return page
 
+    pages = []
     yield make_page
+    problems = [e for p in pages for e in p.js_errors + p.console_errors]
     for context in contexts:
         context.close()
+    # Any console error (a CSP report, a failed script, a 500 behind htmx) fails the test.
+    assert problems == [], "console errors:\n" + "\n".join(problems)
+
+
+def _console_error(page, msg, found):
+    """Keep every console error but one: the browser's note that the page itself came with a 4xx
+    status, which is how a re-rendered form with errors answers (its content is checked anyway).
+    A failed stylesheet, script, image or htmx request is still an error."""
+    if msg.type != "error":
+        return
+    url = (msg.location or {}).get("url", "")
+    if (msg.text.startswith("Failed to load resource: the server responded with a status of 4")
+            and url.split("#")[0] == page.url.split("#")[0]):
+        return
+    found.append(f"{msg.type}: {msg.text} ({url or page.url})")
+
+
+def assert_accessible(page, name, context=None):
+    """axe-core (from axe-playwright-python, no CDN) finds no serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+    results = Axe().run(page, context=context)
+    bad = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+    report = "\n".join(f"{v['id']} ({v['impact']}): {v['help']} -> "
+                       + "; ".join(" ".join(n["target"]) for n in v["nodes"][:5]) for v in bad)
+    assert not bad, f"accessibility violations on {name}:\n{report}"
 
 
 def screenshot(page, name):

@@ -83,9 +83,11 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     # The kasi returns it once for revision, with a reason.
     _act(k_page, doc_id, "Kembalikan untuk perbaikan", fill={"[name=reason]": "Perihal kurang lengkap."})
     assert _column_of(k_page, doc_id) == 5
+    assert k_page.locator("#flash").inner_text().startswith("Dikembalikan untuk perbaikan:")  # a result
     s_page.locator(f"#col-5 #card-{doc_id}").wait_for(timeout=15_000)
     assert "Perihal kurang lengkap" in _card(s_page, doc_id).inner_text()
     _act(s_page, doc_id, "Perbaiki salinan", fill={"[name=subject]": "Pengamanan kunjungan kerja Wali Kota"})
+    assert s_page.locator("#flash").inner_text().startswith("Salinan diperbaiki:")
     _act(s_page, doc_id, "Paraf & ajukan ke Kasi", check=["[name=confirm]"])
 
     k_page.locator(f"#col-6 #card-{doc_id}").wait_for(timeout=15_000)

@@ -209,7 +209,8 @@ def test_agenda_book_month_and_year(app, make, team, client):
     kit.keep_png(pdf, "agenda_book_month")
     assert doc.agenda_label in kit.flat(_get_pdf(client, f"/cetak/agenda.pdf?periode={year}"))
     assert doc.agenda_label not in kit.flat(_get_pdf(client, f"/cetak/agenda.pdf?periode={year - 1}"))
-    bad = client.get("/cetak/agenda.pdf?periode=2026-13")
+    # a bad period goes back to the agenda page, which shows it next to its field (issue 15)
+    bad = client.get("/cetak/agenda.pdf?periode=2026-13", follow_redirects=True)
     assert bad.status_code == 400 and "Periode tidak valid" in bad.get_data(as_text=True)
     assert client.get(f"/cetak/agenda.html?periode={year}").status_code == 200
 

@@ -37,7 +37,8 @@ def test_bar_chart_highlight_and_unit_and_scale():
                                   highlight=[False, True]))
     bars = root.findall(".//s:rect", NS)
     assert [b.get("class") for b in bars if "bar" in b.get("class", "")] == ["bar", "bar hi"]
-    assert [t.text for t in root.findall(".//s:text[@class='value']", NS)] == ["50%", "100%"]
+    # the pages' way: one decimal, decimal comma (issue 15)
+    assert [t.text for t in root.findall(".//s:text[@class='value']", NS)] == ["50,0%", "100,0%"]
     ticks = [t.text for t in root.findall(".//s:text[@class='tick']", NS)]
     assert ticks == ["0%", "50%", "100%"]
 

@@ -74,7 +74,8 @@ def doc(received, delivered=None, id=1):
 CARD_CASES = [
     # name, doc, now, pauses, status, text starts with
     ("ok", doc(wib(23, 8)), wib(23, 10), [], "ok", "sisa 6 j 30 m"),
-    ("warning-under-2h", doc(wib(23, 8)), wib(24, 6, 30), [], "warning", "sisa 30 m"),
+    # before opening: the time left and when the clock resumes (issue 15: due times in office terms)
+    ("warning-under-2h", doc(wib(23, 8)), wib(24, 6, 30), [], "warning", "sisa 30 m · lanjut hari ini 07.30"),
     ("overdue", doc(wib(23, 8)), wib(24, 9), [], "overdue", "terlambat 1 j 0 m"),
     ("done-on-time", doc(wib(23, 8), wib(24, 8)), wib(25, 8), [], "done", "selesai tepat waktu"),
     ("done-late", doc(wib(23, 8), wib(24, 8, 1)), wib(25, 8), [], "late_done", "selesai terlambat"),

@@ -18,7 +18,7 @@ FORM_DATA = {
     "sign": lambda s: {"courier_id": str(s.id)},
     "return": {"reason": "Perihal kurang jelas"},
     "number_copy": {},
-    "deliver": lambda s: {"recipient_name": "Rina", "recipient_nip": "1988", "delivered_at": _wib_now()},
+    "deliver": lambda s: {"recipient_name": "Rina", "recipient_nip": "198811112012122001", "delivered_at": _wib_now()},
     "archive": {"archive_cabinet": "L-01", "archive_shelf": "R-2", "archive_box": "B-2026-03", "archive_folder": "M-12",
                 "note": ""},
     "request_resend": {"reason": "Kriptogram terpotong"},
@@ -104,7 +104,9 @@ def test_htmx_action_returns_oob_columns_and_flash(app, client, make):
     body = r.get_data(as_text=True)
     assert r.status_code == 200
     assert r.headers["HX-Reswap"] == "none"
-    assert 'id="col-1"' in body and 'id="col-2"' in body and body.count('hx-swap-oob="true"') == 3
+    # two columns, the flash and the waiting badge
+    assert 'id="col-1"' in body and 'id="col-2"' in body and body.count('hx-swap-oob="true"') == 4
+    assert 'id="waiting-badge"' in body
     assert f'id="card-{doc_id}"' in body and "<html" not in body
     assert "Diagendakan" in body
 

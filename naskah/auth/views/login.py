@@ -100,12 +100,16 @@ def logout():
 @roles_required()
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append("Kata sandi saat ini salah.")
-        elif form.new.data == form.current.data:
+    if request.method == "POST":
+        valid = form.validate()
+        # The current password is checked even when the new one breaks a rule: both are reported.
+        wrong_current = (bool(form.current.data) and not form.errors.get("csrf_token")
+                         and not current_user.check_password(form.current.data))
+        if wrong_current:
+            form.current.errors = list(form.current.errors) + ["Kata sandi saat ini salah."]
+        elif valid and form.new.data == form.current.data:
             form.new.errors.append("Kata sandi baru harus berbeda.")
-        else:
+        elif valid:
             user = current_user._get_current_object()
             user.set_password(form.new.data)  # bumps the epoch: other sessions end
             user.must_change_password = False

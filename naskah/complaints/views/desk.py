@@ -13,7 +13,7 @@ from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import Role, User
 from naskah.models.complaint import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, Complaint
-from naskah.paper import printview
+from naskah.paper import letters, printview
 from naskah.printing.render import render_html, render_pdf
 from naskah.sla import due as sla
 
@@ -189,9 +189,7 @@ def public_url(endpoint: str, **values) -> str:
 def slip_context(c: Complaint, code: str) -> dict:
     officer = c.handler or c.created_by
     return {
-        "office": {"name": settings.office_line(),
-                   "phone": settings.get("office_phone"), "website": settings.get("office_website"),
-                   "city": settings.get("office_city")},
+        "office": letters.office(),   # one letterhead for every paper
         "ticket": c.ticket, "access_code": code, "created_at": c.created_at,
         "status_url": public_url("complaints_public.status", tiket=c.ticket),
         "survey_url": public_url("complaints_public.survey", code=code),

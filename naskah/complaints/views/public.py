@@ -3,21 +3,25 @@
 Every public POST and every code lookup is rate-limited per client. Wrong ticket/code pairs all
 get the same page, the same status code and the same work (one lookup, one HMAC).
 """
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 
 from naskah.auth.guards import public
 from naskah.complaints import accesscodes
 from naskah.complaints import flow as complaints
 from naskah.complaints import survey as skm
 from naskah.complaints.forms import PublicComplaintForm, StatusForm, SurveyForm
+from naskah.complaints.views.desk import slip_context
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.ratelimit import client_key, limiter
+from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models.survey import ELEMENT_KEYS
+from naskah.printing.render import render_pdf
 
 bp = Blueprint("complaints_public", __name__)
 PUBLIC_MAX_BYTES = 32 * 1024
+SLIP_SECONDS = 30 * 60
 LIMITS = {  # (attempts, window in seconds) per client; override with app.config[key]
     "COMPLAINT_FORM_LIMIT": (10, 3600),
     "COMPLAINT_STATUS_LIMIT": (10, 600),
@@ -73,7 +77,27 @@ def sent():
     if not data:
         flash("Nomor tiket dan kode akses hanya ditampilkan sekali, sesaat setelah pengaduan dikirim.", "info")
         return redirect(url_for(".status"))
+    # The printable slip (PDF) may be fetched for a short while from this session only: the code
+    # never travels in a URL.
+    session["public_slip"] = {**data, "until": utcnow().timestamp() + SLIP_SECONDS}
     return render_template("complaints_public/sent.html", ticket=data["ticket"], code=data["code"])
+
+
+@bp.get("/pengaduan/terkirim/bukti.pdf")
+@public
+def sent_slip():
+    """The citizen's bukti pengaduan (ticket and access code) as a printable PDF."""
+    data = session.get("public_slip")
+    c = complaints.lookup(data["ticket"], data["code"]) if data and data.get("until", 0) > utcnow().timestamp() else None
+    if c is None:
+        session.pop("public_slip", None)
+        flash("Bukti pengaduan hanya dapat diunduh sesaat setelah pengaduan dikirim. "
+              "Nomor tiket dan kode akses tetap dapat dipakai di halaman status.", "info")
+        return redirect(url_for(".status"))
+    pdf = render_pdf("complaint_slip.html", slip_context(c, data["code"]), paper="A6")
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="bukti-{c.ticket}.pdf"',
+                             "Cache-Control": "no-store"})
 
 
 @bp.route("/pengaduan/status", methods=["GET", "POST"])
@@ -130,7 +154,8 @@ def survey(code):
     form = SurveyForm()
     if form.validate_on_submit():
         try:
-            skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data)
+            skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data,
+                       {k: form[k].data for k in skm.PROFILE_KEYS})
             db.session.commit()
         except DomainError as e:
             db.session.rollback()

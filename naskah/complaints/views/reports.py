@@ -16,6 +16,7 @@ from naskah.core import csvexport, settings
 from naskah.core.timeutil import format_date, utcnow, wib_today
 from naskah.extensions import db
 from naskah.models.complaint import COMPLAINT_CHANNELS, COMPLAINT_STATUSES
+from naskah.paper import letters
 from naskah.printing.render import render_pdf
 
 bp = Blueprint("complaint_reports", __name__, url_prefix="/laporan-pengaduan")
@@ -62,6 +63,7 @@ def index():
         "complaint_reports/index.html", rows=rows, summary=complaint_report.summary_of(rows), start=start, end=end,
         errors=errors, period=_period_label(start, end), ikm=survey.index(start, end),
         months=survey.monthly(start, end), suggestions=survey.suggestions(start, end),
+        profile=survey.profile_counts(start, end),
         elements=survey.ELEMENTS, channels=COMPLAINT_CHANNELS, statuses=COMPLAINT_STATUSES,
         args={"dari": start.isoformat(), "sampai": end.isoformat()})
 
@@ -88,8 +90,7 @@ def register_pdf():
     start, end, _ = parse_period(request.args)
     rows = complaint_report.register(start, end)
     context = {
-        "office": {"name": settings.office_line(),
-                   "city": settings.get("office_city")},
+        "office": letters.office(),   # one letterhead for every paper
         "period": _period_label(start, end), "printed_at": utcnow(), "rows": rows,
         "summary": complaint_report.summary_of(rows), "channels": COMPLAINT_CHANNELS,
         "statuses": COMPLAINT_STATUSES, "ikm": survey.index(start, end),

@@ -7,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from naskah.agenda.forms import parse_filters
 from naskah.audit import chain as audit
+from naskah.auth.formchecks import valid_nip
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.core.forms import page_number
@@ -26,7 +27,7 @@ NAV = [("archive.index", "Arsip", {"sandiman", "kasi"}, 35)]
 
 class DisposeForm(FlaskForm):
     witness_name = StringField("Nama saksi", validators=[DataRequired("Wajib diisi."), Length(max=120)])
-    witness_nip = StringField("NIP saksi", validators=[DataRequired("Wajib diisi."), Length(max=40)])
+    witness_nip = StringField("NIP saksi", validators=[DataRequired("Wajib diisi."), Length(max=40), valid_nip])
     witness_title = StringField("Jabatan saksi", validators=[Optional(), Length(max=120)])
     method = StringField("Cara pemusnahan", default=archive_q.DEFAULT_METHOD, validators=[Optional(), Length(max=300)])
     passphrase = PasswordField("Frasa sandi sertifikat Kasi", validators=[Optional(), Length(max=200)])

@@ -6,6 +6,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from naskah.auth.formchecks import NIP_HINT, valid_nip
 from naskah.auth.guards import roles_required
 from naskah.core import settings
 from naskah.core.errors import DomainError
@@ -32,14 +33,15 @@ class OfficeSettingsForm(FlaskForm):
     office_email = _text("Pos-el", 120)
     office_website = _text("Laman", 120)
     office_city = _text("Kota (tempat surat)", 60, True)
-    office_logo = FileField("Logo (PNG/JPEG, maks. 512 KB)")
+    office_logo = FileField("Logo (PNG/JPEG/SVG, maks. 512 KB)")
     remove_logo = BooleanField("Hapus logo")
     office_stamp = FileField("Cap stempel (PNG/JPEG, latar transparan dianjurkan)")
     remove_stamp = BooleanField("Hapus cap stempel")
     kasi_user_id = SelectField("Kasi penanda tangan (dari pengguna)", coerce=str)
     kasi_title = _text("Jabatan Kasi", 120, True)
     kasi_name = _text("Nama Kasi (jika tidak memilih pengguna)", 120)
-    kasi_nip = _text("NIP Kasi (jika tidak memilih pengguna)", 30)
+    kasi_nip = StringField("NIP Kasi (jika tidak memilih pengguna)", description=NIP_HINT,
+                           validators=[Optional(), Length(max=30, message="Paling banyak 30 karakter."), valid_nip])
     letter_number_format = _text("Format nomor surat", 80, True,
                                  description="Memakai {nomor} dan {tahun}, mis. 000.5.1/{nomor:04d}/Sandi/{tahun}")
     paper = SelectField("Ukuran kertas")

@@ -1,6 +1,6 @@
 """Print endpoints: each paper as PDF (`.pdf`) or as a browser print view (same template)."""
 
-from flask import Blueprint, current_app, request, url_for
+from flask import Blueprint, current_app, redirect, request, url_for
 from flask_login import current_user
 
 from naskah.agenda import book as agenda_book_q
@@ -77,7 +77,10 @@ def receipt(doc_id, fmt):
 @roles_required("sandiman", "kasi", "pejabat")
 def agenda_book(fmt):
     _fmt(fmt)
-    date_from, date_to, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
+    try:
+        date_from, date_to, label = parse_period(request.args.get("periode") or str(to_wib(utcnow()).year))
+    except DomainError:  # back to the agenda page, which shows the message next to the field
+        return redirect(url_for("agenda.index", periode=request.args.get("periode", "")[:20]))
     rows, _ = agenda_book_q.print_book(current_user, fmt=fmt, label=label, date_from=date_from, date_to=date_to)
     ctx = letters.agenda_context(rows, label)
     kw = {"orientation": "landscape"}

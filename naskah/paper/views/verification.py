@@ -3,6 +3,7 @@
 Rate-limited per client. Known, unknown and malformed codes do the same work and are answered
 no sooner than VERIFY_MIN_SECONDS, so response time does not tell a guesser anything.
 """
+import re
 import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
@@ -54,14 +55,19 @@ def index():
     if _limited():
         return render_error(429, TOO_MANY)
     code = request.args.get("kode", "").strip()
-    if code:
+    if code and re.fullmatch(r"[A-Za-z0-9\- ]{1,40}", code):
         return redirect(url_for(".check", code=issued.normalise(code)))
+    code_error = None
+    if code:  # shown in place, in this page's layout (never the generic "not found" page)
+        code_error = "Kode verifikasi hanya berisi huruf dan angka (16 karakter), mis. ABCD-EFGH-IJKL-MNOP."
     form = UploadForm()
     result, status = None, 200
     if request.method == "POST":
         result, status = _check_posted(form, None, status)
-    return render_template("verification/index.html", form=form, result=result,
-                           public=issued.public_view(result["paper"]) if result and result["paper"] else None), status
+    return render_template("verification/index.html", form=form, result=result, code_error=code_error,
+                           code=code[:40],
+                           public=issued.public_view(result["paper"]) if result and result["paper"] else None), \
+        (400 if code_error else status)
 
 
 def _check_posted(form, paper, status):
@@ -76,6 +82,7 @@ def _check_posted(form, paper, status):
 
 
 @bp.route("/<code>", methods=["GET", "POST"])
+@bp.route("/<path:code>", methods=["GET", "POST"])  # a pasted code with a slash: still this page
 @public
 def check(code):
     started = time.monotonic()

@@ -10,12 +10,14 @@ from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.templating import is_htmx_partial
 from naskah.core.timeutil import to_wib, utcnow
+from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Role, User
 from naskah.sla.due import card_sla
 from naskah.workflow import board as board_q
 from naskah.workflow import documents, forms
 from naskah.workflow import engine as workflow
+from naskah.workflow.desk.messages import result_message
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
 NAV = [("documents.new", "Terima Kriptogram", {"sandiman"}, 20)]
@@ -62,24 +64,11 @@ def new():
     form = forms.ReceiveForm()
     if request.method == "GET":
         form.received_at.data = to_wib(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
-    if form.validate_on_submit():
-        upload = form.cryptogram_file.data
-        file_bytes, filename = None, None
-        if upload and upload.filename:
-            limit = current_app.config["CRYPTOGRAM_MAX_BYTES"]
-            file_bytes = upload.read(limit + 1)
-            if len(file_bytes) > limit:
-                form.cryptogram_file.errors.append(f"Berkas melebihi batas {limit // (1024 * 1024)} MB.")
-                return render_template("documents/new.html", form=form), 400
-            if not file_bytes:
-                form.cryptogram_file.errors.append("Berkas kosong.")
-                return render_template("documents/new.html", form=form), 400
-            try:
-                uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
-            except DomainError as e:
-                form.cryptogram_file.errors.append(e.message)
-                return render_template("documents/new.html", form=form), 400
-            filename = uploads.safe_display_name(upload.filename, default="kriptogram")
+    if request.method == "POST":
+        valid = form.validate()  # every field's problem, plus the cryptogram's, reported at once
+        file_bytes, filename = _received_cryptogram(form)
+        if not valid or form.cryptogram_file.errors:
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         data = form_data(form)
         try:
             doc = documents.receive(current_user, data, file_bytes, filename)
@@ -87,11 +76,39 @@ def new():
         except DomainError as e:
             db.session.rollback()
             getattr(form, e.field, form.cryptogram_file).errors.append(e.message)
-            return render_template("documents/new.html", form=form), 400
+            return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions()), 400
         flash(f"Kriptogram dari {doc.sender_agency} dicatat. Langkah berikut: agendakan.", "success")
         return redirect(url_for("board.index"))
-    status = 400 if request.method == "POST" else 200
-    return render_template("documents/new.html", form=form), status
+    return render_template("documents/new.html", form=form, agency_suggestions=directory.suggestions())
+
+
+def _received_cryptogram(form) -> tuple[bytes | None, str | None]:
+    """The uploaded file (checked by content) or None for pasted text; problems go on the field."""
+    upload = form.cryptogram_file.data
+    field = form.cryptogram_file
+    if not (upload and upload.filename):
+        if not (form.cryptogram_text.data or "").strip():
+            field.errors = list(field.errors) + ["Unggah berkas kriptogram atau tempelkan teksnya."]
+        return None, None
+    again = f" Pilih ulang berkasnya ({uploads.safe_display_name(upload.filename, default='kriptogram')})."
+    limit = current_app.config["CRYPTOGRAM_MAX_BYTES"]
+    file_bytes = upload.read(limit + 1)
+    problem = None
+    if len(file_bytes) > limit:
+        problem = f"Berkas melebihi batas {limit // (1024 * 1024)} MB."
+    elif not file_bytes:
+        problem = "Berkas kosong."
+    else:
+        try:
+            uploads.check_cryptogram(file_bytes)  # by content, never by name or Content-Type
+        except DomainError as e:
+            problem = e.message
+    if problem:
+        field.errors = list(field.errors) + [problem + again]
+        return None, None
+    if form.errors:  # the browser cannot keep a chosen file across the re-rendered form
+        field.errors = list(field.errors) + ["Berkas sudah diperiksa, tetapi harus dipilih lagi karena isian lain belum benar."]
+    return file_bytes, uploads.safe_display_name(upload.filename, default="kriptogram")
 
 
 @bp.get("/<int:doc_id>")
@@ -155,8 +172,7 @@ def action_submit(doc_id, action):
         if show_errors(form, e):
             return _form_errors(doc, form, t)
         return _refused(doc, e)
-    done = t.label if t.source == t.target else workflow.STEP_LABELS[workflow.Step(doc.step)]  # e.g. 4->4
-    message = f"{done}: {doc.sender_agency} ({doc.agenda_label})."
+    message = result_message(action, doc)
     if is_htmx_partial():
         return _board_update(doc, old_step, message)
     flash(message, "success")
