@@ -26,7 +26,7 @@ EVENT_LABELS = {
     "settings.work_week": "Jam kerja diubah", "settings.closure_add": "Hari libur kantor ditambahkan",
     "settings.closure_remove": "Hari libur kantor dihapus", "settings.wip_limits": "Batas WIP diubah",
     "settings.notifications": "Pengaturan notifikasi diubah", "integrity.check": "Pemeriksaan integritas",
-    "agenda.print": "Buku agenda dicetak",
+    "agenda.print": "Buku agenda dicetak", "print.disposisi": "Lembar disposisi dicetak",
 }
 DETAIL_LABELS = {
     "from": "dari langkah", "to": "ke langkah", "agenda": "agenda", "reason": "alasan", "note": "catatan",
