@@ -62,9 +62,11 @@ lint: $(VENV)/.testdeps
 test: lint $(VENV)/.testdeps browser pgtools imapserver
 	NASKAH_REQUIRE_BROWSER=1 $(BIN)/python -m pytest
 
-## test-slow: the slow suite at full size (1,000 documents through 20 clients)
+## test-slow: the slow suite at full size (1,000 documents through 20 clients; SQLite, one server
+## process). Against PostgreSQL (three server processes behind one database), on an EMPTY database:
+##   make test-slow NASKAH_TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test
 test-slow: $(VENV)/.testdeps
-	NASKAH_CONCURRENCY_DOCS=1000 $(BIN)/python -m pytest -m slow -s
+	NASKAH_CONCURRENCY_DOCS=1000 NASKAH_TEST_DATABASE_URL=$(NASKAH_TEST_DATABASE_URL) $(BIN)/python -m pytest -m slow -s
 
 ## test-pg: the suite against PostgreSQL (browser tests ran in `make test`)
 test-pg: $(VENV)/.testdeps pgtools imapserver

@@ -80,6 +80,15 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+SEARCH_OBJECTS = ("agenda_search", "document_search", "ix_trgm_")  # naskah/search.py: not in the models
+
+
+def include_name(name, type_, parent_names):
+    """Autogenerate leaves the search indexes (FTS5 tables and their shadow tables, pg_trgm
+    indexes) alone: they are created by their own migration, not declared as models."""
+    return not (name or "").startswith(SEARCH_OBJECTS)
+
+
 def run_migrations_online():
     """Run migrations in 'online' mode.
 
@@ -100,6 +109,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
+    conf_args.setdefault("include_name", include_name)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -19,7 +19,12 @@ from naskah import (
     sla,
     workflow,
 )
+from naskah.audit import denials
+from naskah.audit.chain import load_key as load_audit_key
+from naskah.auth import websessions
 from naskah.config import configure
+from naskah.core import siteurl
+from naskah.core.filemodes import private_folder, secure_umask
 from naskah.core.vault import load_or_create_master_key
 from naskah.extensions import csrf, db, htmx, login_manager, migrate
 
@@ -35,12 +40,13 @@ AREAS = (core, auth, audit, agenda, correspondents, workflow, decryption, paper,
 
 
 def create_app(test_config=None):
+    secure_umask()  # everything written below (database, WAL, keys, restores) is owner-only
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(ROOT, "templates"),
                 static_folder=os.path.join(ROOT, "static"),
                 instance_path=(test_config or {}).get("INSTANCE_PATH") or os.environ.get("NASKAH_INSTANCE")
                 or os.path.join(ROOT, "instance"))
-    os.makedirs(app.instance_path, exist_ok=True)
+    private_folder(app.instance_path)
     configure(app, test_config)
 
     db.init_app(app)
@@ -49,7 +55,11 @@ def create_app(test_config=None):
     csrf.init_app(app)
     htmx.init_app(app)
     app.extensions["naskah_master_key"] = load_or_create_master_key(app)
+    app.extensions["naskah_audit_key"] = load_audit_key(app)
 
+    websessions.init_app(app)   # server-side sessions (issue 12)
+    siteurl.init_app(app)       # refusal page for host names the office has not configured
+    denials.init_app(app)       # every 403 is an audit event
     for area in AREAS:
         area.init_app(app)
     core.cli_i18n.indonesian_metavars(app.cli)  # after every area has added its commands

@@ -4,6 +4,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from naskah.core.siteurl import configure as configure_site
+
 
 class Defaults:
     SQLALCHEMY_TRACK_MODIFICATIONS = False
@@ -21,6 +23,10 @@ class Defaults:
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)
     LOGIN_MAX_FAILURES = 5
     LOGIN_LOCK_MINUTES = 15
+    LOGIN_PAIR_FREE_FAILURES = 3                   # per account AND address: free failures, then ...
+    LOGIN_PAIR_BASE_DELAY = 2                      # ... this many seconds blocked, doubling per failure ...
+    LOGIN_PAIR_MAX_DELAY = 900                     # ... up to 15 minutes
+    LOGIN_PAIR_FORGET_SECONDS = 3600               # failures older than this are forgotten
     LOGIN_IP_MAX_FAILURES = 20                     # failed sign-ins (password or code) per address ...
     LOGIN_IP_WINDOW_SECONDS = 600                  # ... in this window, then 429 until it slides
     TWOFACTOR_REQUIRED_ROLES = ("kasi", "admin")
@@ -28,6 +34,7 @@ class Defaults:
     WTF_CSRF_TIME_LIMIT = None                     # the session lifetime bounds the token
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     BOARD_POLL_SECONDS = 8
+    BOARD_PAGE_SIZE = 10        # cards per column before "tampilkan N lagi" (naskah/board.py)
     PAGE_SIZE = 25
     HSTS = False
     DAILY_CHECK_HOUR = 2                           # WIB hour after which the daily integrity check runs
@@ -64,11 +71,12 @@ def configure(app, test_config=None):
     if os.environ.get("NASKAH_SECURE_COOKIES") == "1":
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["HSTS"] = True
+    configure_site(app)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = os.environ.get("NASKAH_SECRET_KEY") or load_secret(app.instance_path, "secret_key")
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30, "check_same_thread": False},
-                                                   "hide_parameters": True}
+        from .core.dbtuning import sqlite_connect_args  # the writer queue's connection class
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": sqlite_connect_args(), "hide_parameters": True}
 
 
 def normalise_db_url(url: str) -> str:

@@ -20,6 +20,7 @@ from tests import factories  # noqa: E402
 
 PG_URL = os.environ.get("NASKAH_TEST_DATABASE_URL", "")
 TEST_MASTER_KEY = base64.urlsafe_b64encode(b"k" * 32).decode()
+TEST_AUDIT_KEY = "test-audit-chain-key"  # like the master key: apps of one test share their database's key
 _pg_schema_ready = False
 
 
@@ -32,9 +33,12 @@ def make_config(tmp_path, **extra):
         "TESTING": True,
         "SECRET_KEY": "test-secret",
         "MASTER_KEY": TEST_MASTER_KEY,
+        "AUDIT_KEY": TEST_AUDIT_KEY,
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "SQLALCHEMY_DATABASE_URI": PG_URL or f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
+        "BASE_URL": "http://localhost",  # the office address official links use (naskah.core.siteurl)
+        "TRUSTED_HOSTS": ["localhost", "127.0.0.1", "192.168.1.10"],  # the host names it answers to
         "LOGIN_MAX_FAILURES": 5,
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; scrypt in production
     }

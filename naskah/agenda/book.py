@@ -6,7 +6,7 @@ number back, so numbers are unique and without gaps.
 """
 from datetime import date
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from naskah.audit import chain as audit
@@ -51,14 +51,6 @@ def add_entry(*, kind: str, year: int, received_on: date, sender: str, actor, do
     return entry
 
 
-def _contains(column, pattern: str):
-    """Case-insensitive LIKE. SQLite's LIKE already ignores (ASCII) case, and its lower() folds
-    only ASCII too, so lower() there would only cost a function call per row of a full scan."""
-    if db.session.get_bind().dialect.name == "sqlite":
-        return column.like(pattern)
-    return func.lower(column).like(pattern)
-
-
 def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
            classification=None, page=1, per_page=25):
     """Filtered, newest-first page of entries; returns (rows, total)."""
@@ -68,8 +60,8 @@ def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
     if year:
         conditions.append(AgendaEntry.year == year)
     if sender:
-        pattern = f"%{sender.lower()}%"
-        conditions.append(or_(_contains(AgendaEntry.sender, pattern), _contains(AgendaEntry.letter_number, pattern)))
+        from naskah.core.search import agenda_text_condition
+        conditions.append(agenda_text_condition(sender))  # the FTS5 / pg_trgm index (naskah.core.search)
     if date_from:
         conditions.append(AgendaEntry.received_on >= date_from)
     if date_to:

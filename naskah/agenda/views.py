@@ -6,6 +6,7 @@ from flask_login import current_user
 from naskah.agenda import book as agenda_q
 from naskah.agenda.forms import CorrectionForm, filter_args, parse_filters, parse_period
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.dbtuning import read_only
 from naskah.core.errors import DomainError
 from naskah.core.forms import page_number
@@ -43,6 +44,7 @@ def index():
 
 @bp.get("/cetak")
 @roles_required(*READERS)
+@same_origin_only
 def print_view():
     filters, errors = parse_filters(request.args)
     if not any(filters.values()):

@@ -2,18 +2,38 @@
 
 The chain tip lives in one AuditHead row; the append updates it first, which takes a row lock on
 PostgreSQL (and SQLite's write lock), so concurrent appenders line up and the chain never forks.
+
+Each link is an HMAC-SHA256 under the audit key kept in the instance folder (instance/audit.key,
+0600, or NASKAH_AUDIT_KEY), apart from the database: whoever holds only the database cannot
+recompute the chain after altering an event. Checkpoints (naskah.audit.checkpoint) sign the head
+with the office CA key, and its short fingerprint is printed on paper.
 """
 import hashlib
+import hmac
 import json
+import os
 
-from flask import has_request_context, request
+from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import update
 
+from naskah.config import load_secret
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import AuditEvent, AuditHead
 
 GENESIS = "0" * 64
+KEY_FILE = "audit.key"
+
+
+def load_key(app) -> bytes:
+    """The chain key from AUDIT_KEY / NASKAH_AUDIT_KEY or instance/audit.key (created once, 0600)."""
+    value = app.config.get("AUDIT_KEY") or os.environ.get("NASKAH_AUDIT_KEY") \
+        or load_secret(app.instance_path, KEY_FILE)
+    return value.encode() if isinstance(value, str) else value
+
+
+def _key() -> bytes:
+    return current_app.extensions["naskah_audit_key"]
 
 
 def _canonical(event: AuditEvent) -> bytes:
@@ -32,14 +52,28 @@ def _canonical(event: AuditEvent) -> bytes:
     return json.dumps(fields, sort_keys=True, separators=(",", ":")).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(_canonical(event)).hexdigest()
+def compute_hash(event: AuditEvent, keyed: bool = True) -> str:
+    """The event's link: HMAC under the audit key (plain SHA-256 only for pre-key legacy events)."""
+    if not keyed:
+        return hashlib.sha256(_canonical(event)).hexdigest()
+    return hmac.new(_key(), _canonical(event), hashlib.sha256).hexdigest()
 
 
 def _ensure_head() -> None:
     if db.session.get(AuditHead, 1) is None:
-        db.session.add(AuditHead(id=1, seq=0, last_hash=GENESIS))
+        db.session.add(AuditHead(id=1, seq=0, last_hash=GENESIS, keyed_from_seq=1))
         db.session.flush()
+
+
+def head_fingerprint() -> str:
+    """"#seq XXXX-XXXX-XXXX-XXXX": the head's short fingerprint for printed pages."""
+    if not has_app_context():
+        return "#0"
+    head = db.session.execute(db.select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
+    if head is None:
+        return "#0"
+    short = head.last_hash[:16].upper()
+    return f"#{head.seq} " + "-".join(short[i:i + 4] for i in range(0, 16, 4))
 
 
 def append(action: str, *, actor=None, document=None, object_type=None, object_id=None,
@@ -77,6 +111,8 @@ def verify(batch: int = 2000) -> tuple[bool, AuditEvent | None, int]:
     prev = GENESIS
     expected_seq = 1
     checked = 0
+    head = db.session.get(AuditHead, 1)
+    keyed_from = head.keyed_from_seq if head is not None else 1
     while True:
         rows = db.session.scalars(
             db.select(AuditEvent).where(AuditEvent.seq >= expected_seq).order_by(AuditEvent.seq).limit(batch)
@@ -84,12 +120,12 @@ def verify(batch: int = 2000) -> tuple[bool, AuditEvent | None, int]:
         if not rows:
             break
         for event in rows:
-            if event.seq != expected_seq or event.prev_hash != prev or compute_hash(event) != event.hash:
+            link = compute_hash(event, keyed=event.seq >= keyed_from)
+            if event.seq != expected_seq or event.prev_hash != prev or not hmac.compare_digest(link, event.hash):
                 return False, event, checked
             prev = event.hash
             expected_seq += 1
             checked += 1
-    head = db.session.get(AuditHead, 1)
     if head is not None and (head.seq != checked or head.last_hash != prev):
         # Events were removed from the end of the chain.
         return False, None, checked

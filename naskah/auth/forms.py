@@ -43,6 +43,8 @@ class UserForm(FlaskForm):
     nip = StringField("NIP", validators=[Optional(), maxlen(30), valid_nip], description=NIP_HINT)
     title = StringField("Jabatan", validators=[Optional(), maxlen(120)])
     role = SelectField("Peran", choices=[], validators=[req()])
+    reason = StringField("Alasan (wajib untuk akun Kasi: disetujui Kasi atau Pejabat)",
+                         validators=[Optional(), maxlen(500)])
 
     def validate_username(self, field):
         if not re.fullmatch(r"[a-z0-9._-]+", field.data or ""):

@@ -79,9 +79,10 @@ def init_app(app):
             flash("Sesi Anda berakhir karena tidak aktif. Silakan masuk kembali.", "info")
             return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
         # Do not extend an idle session by the board's own background polling.
-        if request.headers.get("HX-Trigger-Name") != "poll" and request.args.get("poll") != "1":
+        # Written at most every few seconds: each change is a database write of the session row.
+        if (request.headers.get("HX-Trigger-Name") != "poll" and request.args.get("poll") != "1"
+                and now - last_seen > 5):
             session["last_seen"] = now
-        session.permanent = True
         gate = second_factor_gate()
         if gate is not None:
             return gate

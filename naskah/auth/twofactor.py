@@ -16,6 +16,7 @@ from flask import current_app
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from naskah.audit import chain as audit
+from naskah.auth import websessions
 from naskah.core import vault
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow
@@ -212,5 +213,6 @@ def disable(user, actor, *, reset: bool = False) -> None:
     db.session.flush()
     vault.destroy(blob_id)
     user.session_epoch = (user.session_epoch or 0) + 1  # existing sessions sign in again
+    websessions.end_for(user.id, keep=websessions.current_hash() if actor is user else None)
     audit.append("auth.2fa_reset" if reset else "auth.2fa_disabled", actor=actor,
                  object_type="user", object_id=user.id, details={"username": user.username})

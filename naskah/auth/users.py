@@ -3,6 +3,7 @@ import secrets
 import string
 
 from naskah.audit import chain as audit
+from naskah.auth import websessions
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import Role, User
@@ -41,6 +42,7 @@ def set_active(user: User, active: bool, actor) -> None:
         raise DomainError("Anda tidak dapat menonaktifkan akun sendiri.")
     user.active = active
     user.session_epoch = (user.session_epoch or 0) + 1  # end their sessions
+    websessions.end_for(user.id)
     audit.append("user.activate" if active else "user.deactivate", actor=actor,
                  object_type="user", object_id=user.id, details={"username": user.username})
 
@@ -51,6 +53,7 @@ def reset_password(user: User, actor) -> str:
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
+    websessions.end_for(user.id)
     audit.append("user.reset_password", actor=actor, object_type="user", object_id=user.id,
                  details={"username": user.username})
     return password

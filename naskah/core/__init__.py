@@ -6,11 +6,12 @@ must load without pulling in the modules that import the models: `init_app` impo
 
 
 def init_app(app):
-    from naskah.core import cli_i18n, dbtuning, errors, forms, registry, reqlog, staticfiles, templating
+    from naskah.core import cli_i18n, dbtuning, errors, forms, registry, reqlog, search, staticfiles, templating
 
     forms.install()
     cli_i18n.install()  # click's own words (Penggunaan, Opsi, errors) in Indonesian
     dbtuning.init_app(app)
+    search.init_app(app)
     reqlog.init_app(app)
     staticfiles.init_app(app)
     templating.init_app(app)

@@ -1,7 +1,9 @@
 """One place for domain errors and the HTTP error pages."""
 from flask import render_template, request
+from sqlalchemy.exc import OperationalError
 
-from naskah.extensions import htmx
+from naskah.core.dbtuning import DatabaseBusy, is_busy_error, reads_from_here
+from naskah.extensions import db, htmx
 
 
 class DomainError(Exception):
@@ -82,6 +84,35 @@ def register_error_handlers(app):
     for code in (400, 403, 404, 405, 409, 413, 429, 503):
         app.register_error_handler(code, lambda e, code=code: render_error(code, getattr(e, "description", None) if code == 503 else None))
 
+    @app.errorhandler(DatabaseBusy)
+    @app.errorhandler(OperationalError)
+    def database_unavailable(e):
+        if _database_busy(e):
+            app.logger.warning("database busy: %s %s answered 503", request.method, request.path)
+            return busy_answer()
+        app.logger.error("database error on %s %s", request.method, request.path, exc_info=e)
+        return render_error(500)
+
     @app.errorhandler(500)
     def server_error(e):
+        original = getattr(e, "original_exception", None)
+        if original is not None and _database_busy(original):
+            return busy_answer()
         return render_error(500)
+
+
+BUSY_MESSAGE = "Sistem sedang sibuk, coba lagi dalam beberapa detik. Tidak ada perubahan yang tersimpan."
+
+
+def _database_busy(exc) -> bool:
+    return is_busy_error(exc)
+
+
+def busy_answer():
+    """503 when the database could not be had in time: the transaction is rolled back here (and
+    the request's session ends), so nothing is half-saved; the user may simply retry."""
+    db.session.rollback()
+    reads_from_here()  # the page around the message only reads: never queue for the lock again
+    response = render_error(503, BUSY_MESSAGE)
+    body, status, *rest = response
+    return body, status, {**(rest[0] if rest else {}), "Retry-After": "2"}

@@ -48,4 +48,5 @@ EVENT_LABELS = {
     "step.archive": "Diarsipkan",
     "content.read": "Isi rahasia dibaca",
     "agenda.correct": "Koreksi agenda",
+    "access.denied": "Akses ditolak",
 }

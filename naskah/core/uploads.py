@@ -6,6 +6,7 @@ archives, HTML/SVG that could carry script); `safe_display_name()` reduces a cli
 something safe to show and to put in a Content-Disposition header. Files are stored in the vault,
 so no uploaded name ever becomes a path.
 """
+import re
 import unicodedata
 from urllib.parse import quote
 
@@ -34,6 +35,45 @@ CRYPTOGRAM_TYPES = frozenset({
 })
 
 
+# Markup a browser would run or render, searched over the WHOLE file (a script after the first
+# kilobytes is as dangerous as one at the top).
+_ACTIVE_MARKUP = re.compile(rb"<\s*(script|html|iframe|object|embed|body|frameset|meta|form|base|link|style|img"
+                            rb"|math|template)\b|<!doctype\s+html|javascript\s*:", re.IGNORECASE)
+_SVG = re.compile(rb"<\s*svg\b", re.IGNORECASE)
+# PDF names that start actions when the file is opened or that carry script or embedded files.
+_PDF_ACTIVE = (b"/javascript", b"/js", b"/openaction", b"/aa", b"/launch", b"/embeddedfiles", b"/embeddedfile",
+               b"/richmedia", b"/xfa", b"/submitform", b"/importdata", b"/gotoe")
+_PDF_NAME = re.compile(rb"/[^\s/<>\[\]()%{}]+")
+_PDF_HEX = re.compile(rb"#([0-9a-fA-F]{2})")
+
+
+def pdf_active_content(data: bytes) -> list[str]:
+    """The active-content names in a PDF (hex-escaped names decoded; compressed object streams
+    looked into with pypdf), empty when there are none."""
+    found = set()
+    for name in _PDF_NAME.findall(data):
+        plain = _PDF_HEX.sub(lambda m: bytes([int(m.group(1), 16)]), name).lower()
+        if plain in _PDF_ACTIVE:
+            found.add(plain.decode("latin-1"))
+    try:
+        import io
+
+        from pypdf import PdfReader
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        root = reader.trailer["/Root"]
+        for key in ("/OpenAction", "/AA"):
+            if key in root:
+                found.add(key.lower())
+        if "/Names" in root and "/JavaScript" in root["/Names"]:
+            found.add("/javascript")
+        for page in reader.pages:
+            if "/AA" in page:
+                found.add("/aa")
+    except Exception:  # noqa: BLE001, S110 - a PDF pypdf cannot read is judged by the byte scan alone # nosec B110
+        pass
+    return sorted(found)
+
+
 def sniff(data: bytes) -> str:
     """The media type of `data`, judged by content alone."""
     data = bytes(data or b"")
@@ -50,15 +90,18 @@ def sniff(data: bytes) -> str:
         stripped = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
         if stripped.startswith(b"#!"):
             return "text/x-script"
-        if b"<svg" in stripped[:1024]:
+        if _SVG.search(data):
             return "image/svg+xml"
-        if b"<script" in stripped or b"<html" in stripped[:1024] or b"<!doctype html" in stripped[:1024]:
+        if _ACTIVE_MARKUP.search(data):
             return "text/html"
         if b"-----begin " in stripped:
             return PEM
         if _mime.is_mime_message(head.lstrip(b"\xef\xbb\xbf")):
             return MIME_MESSAGE
-    return _mime.sniff_media_type(data, text)
+    media_type = _mime.sniff_media_type(data, text)
+    if media_type == TEXT and (_SVG.search(data) or _ACTIVE_MARKUP.search(data)):
+        return "text/html"  # text in another encoding is still read as markup by a browser
+    return media_type
 
 
 def check_cryptogram(data: bytes) -> str:
@@ -68,6 +111,12 @@ def check_cryptogram(data: bytes) -> str:
         raise DomainError(f"Jenis berkas tidak diterima sebagai kriptogram (terdeteksi: {media_type}). "
                           "Unggah berkas PKCS#7/CMS, S/MIME, teks sandi, PDF, atau gambar pindaian.",
                           field="cryptogram_file")
+    if media_type == "application/pdf":
+        active = pdf_active_content(data)
+        if active:
+            raise DomainError("PDF ini memuat konten aktif (" + ", ".join(active) + ": skrip, aksi otomatis atau "
+                              "berkas sisipan) dan tidak diterima. Minta pengirim mengirim PDF biasa atau "
+                              "pindaian.", field="cryptogram_file")
     return media_type
 
 

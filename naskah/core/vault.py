@@ -7,6 +7,7 @@ destroys its data for good.
 """
 import base64
 import hashlib
+import hmac
 import os
 from pathlib import Path
 
@@ -80,12 +81,36 @@ def store(data: bytes, purpose: str) -> SecretBlob:
         wrapped_key=wrap(data_key, _master()),
         nonce=nonce,
         ciphertext=AESGCM(data_key).encrypt(nonce, data, _aad(purpose)),
-        sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
     )
+    blob.mac = mac_of(blob, data_key)
     db.session.add(blob)
     db.session.flush()
     return blob
+
+
+def mac_of(blob: SecretBlob, data_key: bytes | None = None) -> str:
+    """Keyed MAC over what is stored (never over the plaintext). The key derives from the blob's
+    own data key, so it survives master-key rotation and needs the master key to compute."""
+    data_key = data_key or unwrap(blob.wrapped_key, _master())
+    mac_key = hmac.new(data_key, b"naskah-sandi/blob-mac/v1", hashlib.sha256).digest()
+    body = blob.purpose.encode() + b"\x00" + bytes(blob.nonce) + bytes(blob.ciphertext)
+    return hmac.new(mac_key, body, hashlib.sha256).hexdigest()
+
+
+def mac_ok(blob: SecretBlob) -> bool:
+    return blob.mac is not None and hmac.compare_digest(blob.mac, mac_of(blob))
+
+
+def backfill_macs() -> int:
+    """Rows migrated from the plaintext SHA-256 column get their MAC once GCM has authenticated
+    them; returns how many were filled."""
+    count = 0
+    for blob in db.session.scalars(db.select(SecretBlob).where(SecretBlob.mac.is_(None))):
+        load(blob)  # raises VaultError for a tampered row: no MAC is made for it
+        blob.mac = mac_of(blob)
+        count += 1
+    return count
 
 
 def load(blob: SecretBlob) -> bytes:

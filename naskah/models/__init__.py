@@ -4,7 +4,7 @@ import importlib
 import pkgutil
 
 from .agenda import AgendaCounter, AgendaEntry
-from .audit import AuditEvent, AuditHead
+from .audit import AuditCheckpoint, AuditEvent, AuditHead
 from .document import CHANNELS, CLASSIFICATIONS, URGENCIES, URGENCY_ORDER, Document
 from .secret import SecretBlob
 from .settings import OfficeSetting
@@ -14,7 +14,7 @@ for _info in pkgutil.iter_modules(__path__):
     importlib.import_module(f"{__name__}.{_info.name}")
 
 __all__ = [
-    "AgendaCounter", "AgendaEntry", "AuditEvent", "AuditHead", "CHANNELS", "CLASSIFICATIONS",
+    "AgendaCounter", "AgendaEntry", "AuditCheckpoint", "AuditEvent", "AuditHead", "CHANNELS", "CLASSIFICATIONS",
     "Document", "OfficeSetting", "ROLE_LABELS", "Role", "SecretBlob", "URGENCIES", "URGENCY_ORDER",
     "User",
 ]

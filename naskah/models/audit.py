@@ -9,6 +9,9 @@ class AuditHead(db.Model):
     id = db.Column(db.Integer, primary_key=True)
     seq = db.Column(db.Integer, nullable=False, default=0)
     last_hash = db.Column(db.String(64), nullable=False)
+    # Events from this seq on are keyed (HMAC with instance/audit.key); older ones, from before
+    # the key existed, keep their plain SHA-256 and are pinned by the first keyed event after them.
+    keyed_from_seq = db.Column(db.Integer, nullable=False, default=1)
 
 
 class AuditEvent(db.Model):
@@ -55,3 +58,15 @@ def install_guards(connection) -> None:
 
 
 db.event.listen(AuditEvent.__table__, "after_create", lambda target, connection, **kw: install_guards(connection))
+
+
+class AuditCheckpoint(db.Model):
+    """The chain's head signed with the office CA key: a database rewrite cannot re-sign it."""
+    __tablename__ = "audit_checkpoints"
+    id = db.Column(db.Integer, primary_key=True)
+    seq = db.Column(db.Integer, nullable=False, index=True)
+    head_hash = db.Column(db.String(64), nullable=False)
+    keyed_from_seq = db.Column(db.Integer, nullable=False)
+    at = db.Column(UTCDateTime, nullable=False)
+    signature = db.Column(db.LargeBinary, nullable=False)
+    signer_fingerprint = db.Column(db.String(64), nullable=False)

@@ -18,6 +18,8 @@ class SecretBlob(db.Model):
     key_version = db.Column(db.Integer, nullable=False, default=1)
     nonce = db.Column(db.LargeBinary, nullable=False)
     ciphertext = db.Column(db.LargeBinary, nullable=False)
-    sha256 = db.Column(db.String(64), nullable=False)
+    # HMAC-SHA256 over purpose, nonce and ciphertext under a key derived from the master key: an
+    # integrity check that tells a database copy nothing about the plaintext (no SHA-256 of it).
+    mac = db.Column(db.String(64), nullable=True)
     size = db.Column(db.Integer, nullable=False)
     created_at = db.Column(UTCDateTime, nullable=False, default=utcnow)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from naskah.audit import chain as audit
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import Role, User
@@ -75,5 +75,5 @@ def send_test(address: str) -> int:
     config = notify.smtp_config()
     if not config["host"] or not config["sender"]:
         raise DomainError("Simpan dulu server SMTP dan alamat pengirim.", field="test_to")
-    base = (settings.get("public_base_url") or "").rstrip("/")
+    base = siteurl.office_base_url("public_base_url")
     return notify.send(config, [notify.build_message(config["sender"], address, f"{base}/papan")])

@@ -20,11 +20,11 @@ import threading
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from flask import current_app, has_app_context, has_request_context, request
+from flask import current_app, has_app_context
 from sqlalchemy import and_, case, event, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.extensions import db
 from naskah.models import Document, Role, User
 
@@ -105,7 +105,7 @@ def _collect(session, flush_context):
         hist = inspect(obj).attrs.step.history
         if not hist.added or not hist.deleted or not awaits(hist.added[0], hist.deleted[0]):
             continue
-        base = request.host_url if has_request_context() else ""
+        base = siteurl.office_base_url()
         session.info.setdefault(_PENDING, []).append(
             Pending(obj.id, int(hist.added[0]), obj.assigned_to_id, obj.delivery_assignee_id, base))
 

@@ -36,8 +36,10 @@ from naskah.extensions import db
 MAGIC = b"NASKAH-SANDI-BACKUP/1\n"
 CHUNK = 1 << 20
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2 ** 15, 8, 1
-INSTANCE_FILES = ("secret_key", "master.key", "config.py")
+INSTANCE_FILES = ("secret_key", "master.key", "audit.key", "config.py")
 MIN_PASSPHRASE = 12
+MAX_KDF_MEMORY = 256 * 1024 * 1024   # scrypt memory a restore may use (128 * n * r * p bytes)
+MAX_ARCHIVE = 1 << 40
 
 
 class BackupError(Exception):
@@ -131,6 +133,7 @@ def _instance_files() -> dict[str, bytes]:
             files[name] = (inst / name).read_bytes()
     # The key in use is what opens the vault, wherever it came from (file, env or config).
     files["master.key"] = base64.urlsafe_b64encode(current_app.extensions["naskah_master_key"])
+    files["audit.key"] = current_app.extensions["naskah_audit_key"]  # the chain cannot verify without it
     return files
 
 
@@ -187,18 +190,70 @@ def _encrypt_file(src: Path, dst: Path, passphrase: str, scrypt_n: int) -> None:
     os.replace(partial, dst)
 
 
+def _b64(value, length: tuple[int, int]) -> bytes | None:
+    try:
+        raw = base64.b64decode(value, validate=True) if isinstance(value, str) else None
+    except ValueError:
+        return None
+    return raw if raw is not None and length[0] <= len(raw) <= length[1] else None
+
+
+def _int_in(header: dict, key: str, low: int, high: int) -> bool:
+    value = header.get(key)
+    return type(value) is int and low <= value <= high
+
+
+def check_header(header) -> list[str]:
+    """Every problem of a backup header, judged before any key derivation or allocation: an
+    edited header must not make restore derive a key with gigabytes of memory."""
+    if not isinstance(header, dict):
+        return ["kepala berkas bukan objek JSON"]
+    problems = []
+    if header.get("kdf") != "scrypt":
+        problems.append("kdf harus scrypt")
+    n = header.get("n")
+    if not _int_in(header, "n", 2 ** 10, 2 ** 20) or n & (n - 1):
+        problems.append("parameter scrypt n harus pangkat dua antara 2^10 dan 2^20")
+    if not _int_in(header, "r", 1, 16):
+        problems.append("parameter scrypt r harus 1 sampai 16")
+    if not _int_in(header, "p", 1, 4):
+        problems.append("parameter scrypt p harus 1 sampai 4")
+    if not problems and 128 * n * header["r"] * header["p"] > MAX_KDF_MEMORY:
+        problems.append("parameter scrypt meminta memori terlalu besar")
+    if _b64(header.get("salt"), (16, 64)) is None:
+        problems.append("salt tidak sah")
+    if _b64(header.get("nonce_prefix"), (7, 7)) is None:
+        problems.append("nonce_prefix tidak sah")
+    if not _int_in(header, "chunk", 1, CHUNK):
+        problems.append("ukuran potongan tidak sah")
+    if not _int_in(header, "size", 0, MAX_ARCHIVE):
+        problems.append("ukuran arsip tidak sah")
+    digest = header.get("sha256")
+    if not (isinstance(digest, str) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)):
+        problems.append("SHA-256 arsip tidak sah")
+    return problems
+
+
+def _read_header(fh) -> tuple[dict, bytes]:
+    if fh.read(len(MAGIC)) != MAGIC:
+        raise BackupError("Berkas ini bukan cadangan Naskah Sandi.")
+    line = fh.readline(4096)
+    if not line.endswith(b"\n"):
+        raise BackupError("Kepala berkas cadangan rusak: terlalu panjang atau terpotong.")
+    try:
+        header = json.loads(line)
+    except ValueError:
+        raise BackupError("Kepala berkas cadangan rusak: bukan JSON.") from None
+    problems = check_header(header)
+    if problems:
+        raise BackupError("Kepala berkas cadangan tidak sah: " + "; ".join(problems) + ".")
+    return header, MAGIC + line
+
+
 def _decrypt_file(src: Path, dst: Path, passphrase: str) -> dict:
     with open(src, "rb") as fh:
-        if fh.read(len(MAGIC)) != MAGIC:
-            raise BackupError("Berkas ini bukan cadangan Naskah Sandi.")
-        line = fh.readline(4096)
-        try:
-            header = json.loads(line)
-        except ValueError:
-            raise BackupError("Kepala berkas cadangan rusak.") from None
-        head = MAGIC + line
-        aead = AESGCM(_kdf(passphrase, base64.b64decode(header["salt"]), int(header["n"]),
-                           int(header["r"]), int(header["p"])))
+        header, head = _read_header(fh)
+        aead = AESGCM(_kdf(passphrase, base64.b64decode(header["salt"]), header["n"], header["r"], header["p"]))
         prefix = base64.b64decode(header["nonce_prefix"])
         digest, written, counter = hashlib.sha256(), 0, 0
         with open(dst, "wb") as out:
@@ -206,7 +261,10 @@ def _decrypt_file(src: Path, dst: Path, passphrase: str) -> dict:
                 raw_len = fh.read(4)
                 if len(raw_len) < 4:
                     raise BackupError("Berkas cadangan terpotong.")
-                sealed = fh.read(struct.unpack(">I", raw_len)[0])
+                length = struct.unpack(">I", raw_len)[0]
+                if length > header["chunk"] + 16:  # one chunk plus its GCM tag, never more
+                    raise BackupError(f"Berkas cadangan rusak pada bagian {counter}: panjang potongan tidak sah.")
+                sealed = fh.read(length)
                 last = fh.peek(1)[:1] == b"" if hasattr(fh, "peek") else False
                 try:
                     block = aead.decrypt(_nonce(prefix, counter, last), sealed, head)
@@ -217,6 +275,8 @@ def _decrypt_file(src: Path, dst: Path, passphrase: str) -> dict:
                 digest.update(block)
                 out.write(block)
                 written += len(block)
+                if written > header["size"]:
+                    raise BackupError("Berkas cadangan lebih panjang dari yang tercatat di kepalanya.")
                 counter += 1
                 if last:
                     break
@@ -240,8 +300,12 @@ def read_backup(path, passphrase: str, workdir: Path) -> tuple[dict, dict[str, P
             files[member.name] = target
     if "manifest.json" not in files:
         raise BackupError("Cadangan tanpa manifest.")
-    manifest = json.loads(files.pop("manifest.json").read_text())
-    for name, expected in manifest["files"].items():
+    try:
+        manifest = json.loads(files.pop("manifest.json").read_text())
+        listed = dict(manifest["files"])
+    except (ValueError, KeyError, TypeError):
+        raise BackupError("Manifest cadangan rusak.") from None
+    for name, expected in listed.items():
         if name not in files or _sha256_file(files[name]) != expected:
             raise BackupError(f"Checksum berkas {name} dalam cadangan tidak cocok.")
     return manifest, files

@@ -4,6 +4,7 @@ import click
 from flask.cli import with_appcontext
 
 from naskah.auth import users
+from naskah.core import vault
 from naskah.extensions import db
 from naskah.models import Role, User
 
@@ -14,6 +15,8 @@ def init_command():
     """Buat atau perbarui basis data dan akun administrator pertama (mencetak kata sandi sekali pakai)."""
     from flask_migrate import upgrade
     upgrade()
+    if vault.backfill_macs():  # rows migrated from the old plaintext SHA-256 column
+        db.session.commit()
     if db.session.scalar(db.select(User.id).where(User.role == Role.ADMIN.value)) is None:
         user, password = users.create_user("admin", "admin", full_name="Administrator")
         db.session.commit()

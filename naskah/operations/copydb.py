@@ -50,6 +50,7 @@ def copy_to(url: str, *, echo=print) -> dict:
         "SQLALCHEMY_DATABASE_URI": target_url, "INSTANCE_PATH": current_app.instance_path,
         "SECRET_KEY": current_app.config["SECRET_KEY"],
         "MASTER_KEY": base64.urlsafe_b64encode(current_app.extensions["naskah_master_key"]).decode(),
+        "AUDIT_KEY": current_app.extensions["naskah_audit_key"],  # the copied chain verifies with it
     })
     with target_app.app_context():
         if not database_is_empty():

@@ -8,10 +8,13 @@ Each check in CHECKS returns
 import hashlib
 import time
 
+from flask import current_app
 from sqlalchemy import text
 
 from naskah.audit import chain as audit
+from naskah.audit.checkpoint import make_checkpoint, verify_checkpoints
 from naskah.core import settings, vault
+from naskah.core.filemodes import loose_modes
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import Document, SecretBlob
@@ -48,10 +51,14 @@ def check_database():
 
 def check_audit():
     ok, event, checked = audit.verify()
-    if ok:
-        return True, f"{checked} kejadian, rantai utuh", []
-    where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang"
-    return False, f"rantai putus setelah {checked} kejadian", [where]
+    signed_ok, signed, problems = verify_checkpoints()
+    if not ok:
+        where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang"
+        problems = [where, *problems]
+        return False, f"rantai putus setelah {checked} kejadian", problems
+    if not signed_ok:
+        return False, f"{checked} kejadian; checkpoint bertanda tangan tidak cocok", problems
+    return True, f"{checked} kejadian, rantai utuh, {signed} checkpoint cocok", []
 
 
 def _batches(model, key):
@@ -68,6 +75,11 @@ def _batches(model, key):
         db.session.expunge_all()
 
 
+def check_file_modes():
+    loose = loose_modes(current_app.instance_path)
+    return not loose, f"{len(loose)} berkas terlalu terbuka" if loose else "semua berkas pribadi", loose
+
+
 def check_secrets():
     problems, count = [], 0
     for rows in _batches(SecretBlob, SecretBlob.id):
@@ -78,8 +90,8 @@ def check_secrets():
             except vault.VaultError:
                 problems.append(f"SecretBlob {blob.id} ({blob.purpose}): gagal dibuka")
                 continue
-            if hashlib.sha256(data).hexdigest() != blob.sha256 or len(data) != blob.size:
-                problems.append(f"SecretBlob {blob.id} ({blob.purpose}): SHA-256 tidak cocok")
+            if (blob.mac is not None and not vault.mac_ok(blob)) or len(data) != blob.size:
+                problems.append(f"SecretBlob {blob.id} ({blob.purpose}): MAC tidak cocok")
     return not problems, f"{count} rahasia diperiksa", problems
 
 
@@ -105,7 +117,8 @@ def check_cryptograms():
 CHECKS = (
     ("database", "Pemeriksaan bawaan basis data", check_database),
     ("audit", "Rantai hash jejak audit", check_audit),
-    ("secrets", "Brankas rahasia (dekripsi dan SHA-256 tiap SecretBlob)", check_secrets),
+    ("files", "Izin berkas folder instance (0600 berkas, 0700 folder)", check_file_modes),
+    ("secrets", "Brankas rahasia (dekripsi dan MAC tiap SecretBlob)", check_secrets),
     ("cryptograms", "SHA-256 kriptogram yang diterima", check_cryptograms),
 )
 
@@ -133,7 +146,13 @@ def run_and_store(trigger: str, actor=None) -> dict:
     report = run_all()
     report["trigger"] = trigger
     db.session.rollback()  # the checks only read; start the write transaction clean
+    try:
+        vault.backfill_macs()  # rows migrated from the old plaintext SHA-256 column
+    except vault.VaultError:
+        db.session.rollback()  # a tampered row: reported by the secrets check, never given a MAC
     settings.set_value(REPORT_KEY, report)
+    if report["ok"]:
+        make_checkpoint()  # sign the head of a chain that was just found whole
     audit.append("integrity.check", actor=actor, actor_name=None if actor else trigger,
                  details={"ok": report["ok"], "failed": [r["name"] for r in report["checks"] if not r["ok"]]})
     db.session.commit()

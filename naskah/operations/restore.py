@@ -58,7 +58,7 @@ def _restore_instance_files(files: dict) -> list[str]:
     notes = []
     inst = Path(current_app.instance_path)
     inst.mkdir(parents=True, exist_ok=True)
-    for name in ("secret_key", "master.key", "config.py"):
+    for name in ("secret_key", "master.key", "audit.key", "config.py"):
         source = files.get(f"instance/{name}")
         if source is None:
             continue
@@ -72,6 +72,8 @@ def _restore_instance_files(files: dict) -> list[str]:
         with os.fdopen(fd, "wb") as out:
             out.write(source.read_bytes())
         os.replace(partial, target)
+    if "instance/audit.key" in files:
+        current_app.extensions["naskah_audit_key"] = files["instance/audit.key"].read_bytes().strip()
     key = decode_master_key(files["instance/master.key"].read_text().strip())
     configured = current_app.config.get("MASTER_KEY") or os.environ.get("NASKAH_MASTER_KEY")
     if configured and decode_master_key(configured) != key:

@@ -7,7 +7,7 @@ for any record whose retention date has not passed.
 import json
 from datetime import date
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, func, select
 
 from naskah.audit import chain as audit
 from naskah.core import settings, vault
@@ -32,9 +32,8 @@ def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
     if year:
         conditions.append(Document.agenda_year == year)
     if sender:
-        pattern = f"%{sender.lower()}%"
-        conditions.append(or_(func.lower(Document.sender_agency).like(pattern),
-                              func.lower(Document.sender_ref_number).like(pattern)))
+        from naskah.core.search import archive_text_condition
+        conditions.append(archive_text_condition(sender))  # the FTS5 / pg_trgm index (naskah.core.search)
     if date_from:
         conditions.append(Document.received_at >= _day_start(date_from))
     if date_to:

@@ -9,9 +9,7 @@ import hashlib
 import hmac
 import secrets
 
-from flask import current_app, has_request_context, request
-
-from naskah.core import settings
+from naskah.core import siteurl
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Document
 from naskah.models.paper import IssuedFile, IssuedPaper, SigningCertificate
@@ -35,12 +33,8 @@ def display(code: str) -> str:
 
 
 def base_url() -> str:
-    configured = settings.get("verification_base_url")
-    if configured:
-        return configured.rstrip("/")
-    if has_request_context():
-        return request.host_url.rstrip("/")
-    return current_app.config.get("VERIFY_BASE_URL", "http://localhost:5000").rstrip("/")
+    """The office's configured address, never the request's Host header (naskah.core.siteurl)."""
+    return siteurl.office_base_url("verification_base_url")
 
 
 def verify_url(code: str) -> str:
@@ -107,14 +101,35 @@ def status(paper: IssuedPaper) -> str:
     return {8: "Telah disampaikan", 9: "Telah disampaikan dan diarsipkan"}.get(doc.step, "Dalam proses")
 
 
+def is_valid(paper: IssuedPaper) -> bool:
+    """Shown as valid only when not voided, current, and (for a cover letter) actually signed."""
+    if paper.void_reason:
+        return False
+    if paper.kind == "disposal_report":
+        return True
+    doc = db.session.get(Document, paper.document_id) if paper.document_id else None
+    if doc is None or doc.disposed_at:
+        return False
+    live = current(doc.id, paper.kind)
+    if live is None or live.id != paper.id:
+        return False
+    return paper.kind != "cover_letter" or doc.step >= 7
+
+
 def public_view(paper: IssuedPaper) -> dict:
     """Only what anyone may see. Deliberately no addressee and no content."""
+    valid = is_valid(paper)
+    role = paper.signer_role or "Penanda tangan"
+    if not valid and paper.kind == "cover_letter":
+        role = "Diajukan untuk ditandatangani oleh"  # never "Ditandatangani oleh" for an unsigned version
     return {
+        "valid": valid,
+        "voided": bool(paper.void_reason),
         "kind": paper.kind_label,
         "number": paper.number or "Belum dinomori",
         "date": paper.issued_at,
         "signer": paper.signer_name or "-",
-        "signer_role": paper.signer_role or "Penanda tangan",
+        "signer_role": role,
         "classification": CLASSIFICATIONS.get(paper.classification, "-") if paper.classification else "-",
         "status": status(paper),
         "code": display(paper.code),

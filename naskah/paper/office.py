@@ -11,7 +11,7 @@ import string
 from urllib.parse import urlparse
 
 from naskah.audit import chain as audit
-from naskah.core import settings
+from naskah.core import settings, siteurl
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.models import CLASSIFICATIONS, Role, User
@@ -105,6 +105,9 @@ def check_base_url(url: str) -> str:
     parsed = urlparse(url)
     if parsed.scheme not in ("http", "https") or not parsed.netloc or parsed.query or parsed.fragment:
         raise DomainError("Isi alamat lengkap, misalnya http://192.168.1.10:5000", field="verification_base_url")
+    if not siteurl.is_trusted(url):
+        raise DomainError(f"Server ini tidak melayani nama {parsed.hostname}. Tambahkan nama itu ke "
+                          "NASKAH_TRUSTED_HOSTS lalu mulai ulang layanan.", field="verification_base_url")
     return url.rstrip("/")
 
 

@@ -186,6 +186,7 @@ def _make_env() -> Environment:
     return env
 
 
+
 def _qr_data_uri(text) -> str:
     return qr_data_uri(str(text)) if text else ""
 

@@ -133,7 +133,7 @@ def working_seconds(cal: OfficeCalendar, a: datetime, b: datetime, pauses: Itera
 def effective_due(cal: OfficeCalendar, received_at: datetime, until: datetime,
                   pauses: Iterable[Interval] = ()) -> tuple[datetime, float]:
     """(due, paused office seconds): the due time moved later by the pauses up to `until`."""
-    due = cal.due_at(received_at)
+    due = due_at_cached(cal, received_at)
     paused = paused_seconds(cal, received_at, until, pauses) if pauses else 0.0
     if paused > 0:
         due = cal.add_working_time(due, paused)
@@ -148,8 +148,33 @@ def on_time(cal: OfficeCalendar, received_at: datetime, delivered_at: datetime,
 
 
 # -- cards -----------------------------------------------------------------------------------
+@lru_cache(maxsize=16384)
+def due_at_cached(cal: OfficeCalendar, received_at: datetime) -> datetime:
+    """The calendar's due time, memoised: a card's due time depends only on when it arrived and
+    on the calendar (hashed by identity; calendar() returns one instance per settings value), and
+    the board asks for it for every card on every poll."""
+    return cal.due_at(received_at)
+
+
 def due_at(doc) -> datetime:
-    return calendar().due_at(doc.received_at)
+    return due_at_cached(calendar(), doc.received_at)
+
+
+def board_pass(rows, now: datetime, cal: OfficeCalendar,
+               pauses: dict[int, list[Interval]]) -> dict[int, tuple[datetime, bool]]:
+    """Due time and "overdue?" of every card in one pass: what the board orders, counts and
+    filters by. The full CardSla (status and text) is computed only for the cards on the page.
+    Rows need id, received_at and delivered_at; "overdue" agrees with card_sla()'s status."""
+    out = {}
+    for r in rows:
+        p = pauses.get(r.id)
+        if p:
+            due, _ = effective_due(cal, r.received_at, r.delivered_at or now, p)
+            waiting = any(s <= now and e is None for s, e in p)
+        else:
+            due, waiting = due_at_cached(cal, r.received_at), False
+        out[r.id] = (due, r.delivered_at is None and not waiting and now > due)
+    return out
 
 
 def card_sla(doc, now: datetime, cal: OfficeCalendar | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 
+from naskah.audit.chain import head_fingerprint
 from naskah.core import csvexport, settings
 from naskah.core.timeutil import format_datetime, utcnow, wib_today
 from naskah.models import CLASSIFICATIONS
@@ -155,6 +156,7 @@ def pdf_context(report, printed_by: str) -> dict:
     return {
         "office": office(), "report": report, "period": report.label, "kasi_title": settings.get("kasi_title"),
         "signer": letters.kasi_signer(),
+        "audit_fingerprint": head_fingerprint(),  # paper that can contradict a rewritten database
         "steps": report.steps, "sla_steps": list(metrics.SLA_STEPS), "classifications": CLASSIFICATIONS,
         "complaints": metrics.figure_pairs(report.complaints), "survey": metrics.figure_pairs(report.survey),
         "charts": {k: charts.data_uri(v) for k, v in svg.items()}, "hours": hours_text,

@@ -1,8 +1,15 @@
-"""Board queries: the documents in progress, filtered, grouped by step."""
+"""Board queries: the documents in progress, filtered, grouped by step, one page per column.
+
+A column shows what a person can see: its first cards (overdue first, then by urgency and due
+time) and "tampilkan N lagi" for the rest; its count is the total. One light query orders and
+counts every matching card; only the cards on the page are loaded and rendered.
+"""
+import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 from urllib.parse import parse_qs, urlparse
 
+from flask import current_app, url_for
 from sqlalchemy import func, or_, select
 
 from naskah.core.timeutil import utcnow
@@ -62,13 +69,14 @@ class Filters:
 @dataclass
 class Column:
     step: Step
-    cards: list = field(default_factory=list)
+    cards: list = field(default_factory=list)  # (doc, CardSla) of the cards on this page
     limit: int | None = None      # soft WIP limit from settings
     total: int | None = None      # cards in the column without filters (for the WIP check)
-
-    @property
-    def count(self) -> int:
-        return len(self.cards)
+    count: int = 0                # cards matching the filters (all pages)
+    offset: int = 0               # cards before this page
+    signature: str = ""           # changes when what the first page shows changes (the poll)
+    sla_context: tuple | None = None  # (now, calendar, pauses) of the pass that ordered it
+    loaded: bool = False          # cards are (model, CardSla) pairs, not light rows
 
     @property
     def wip_count(self) -> int:
@@ -79,11 +87,36 @@ class Column:
         """Marked, never blocked: a column over its limit still takes cards."""
         return self.limit is not None and self.wip_count > self.limit
 
+    @property
+    def next_offset(self) -> int:
+        return self.offset + len(self.cards)
 
-def _query(filters: Filters, user, steps=None):
+    @property
+    def more(self) -> int:
+        """Matching cards after this page ("tampilkan N lagi")."""
+        return max(0, self.count - self.next_offset)
+
+
+# What the board needs of every matching card to order, count and page them; only the cards on
+# the page are loaded as models (loading and rendering all 500 was most of the board's time).
+LIGHT = (Document.id, Document.step, Document.urgency, Document.received_at, Document.delivered_at,
+         Document.version)
+
+
+def page_size() -> int:
+    return int(current_app.config.get("BOARD_PAGE_SIZE", 10))
+
+
+def text_condition(q: str):
+    """The board's text filter: sender, sender's reference, addressee, agenda number."""
+    from naskah.core.search import document_text_condition
+    return document_text_condition(q)
+
+
+def _query(filters: Filters, user, steps=None, cols=LIGHT):
     now = utcnow()
-    stmt = select(Document).where(or_(Document.step < int(Step.DIARSIPKAN),
-                                      Document.archived_at >= now - ARCHIVE_WINDOW))
+    stmt = select(*cols).where(or_(Document.step < int(Step.DIARSIPKAN),
+                                   Document.archived_at >= now - ARCHIVE_WINDOW))
     if steps:
         stmt = stmt.where(Document.step.in_([int(s) for s in steps]))
     if filters.mine:
@@ -96,42 +129,137 @@ def _query(filters: Filters, user, steps=None):
     if filters.urgency:
         stmt = stmt.where(Document.urgency == filters.urgency)
     if filters.q:
-        pattern = f"%{filters.q.lower()}%"
-        conds = [func.lower(Document.sender_agency).like(pattern),
-                 func.lower(Document.sender_ref_number).like(pattern),
-                 func.lower(func.coalesce(Document.forwarded_to, "")).like(pattern)]
-        if filters.q.isdigit():
-            conds.append(Document.agenda_number == int(filters.q))
-        stmt = stmt.where(or_(*conds))
+        stmt = stmt.where(text_condition(filters.q))
     return stmt
 
 
-def columns(filters: Filters, user, steps=None) -> list[Column]:
-    """Cards grouped by step, most urgent first, then oldest first."""
-    docs = db.session.scalars(_query(filters, user, steps)).unique().all()
+def ordered(filters: Filters, user, steps=None):
+    """Every matching card as a light row, per step in board order: overdue first, then by
+    urgency, then by due time. Returns (rows by step, due times, now, calendar, pauses)."""
+    rows = db.session.execute(_query(filters, user, steps)).all()
+    now = utcnow()
+    cal = sla_module.calendar()
+    pauses = sla_module.pauses_for(r.id for r in rows)
+    dues = sla_module.board_pass(rows, now, cal, pauses)
+    by_step: dict[Step, list] = {s: [] for s in (steps or list(Step))}
+    for r in rows:
+        if filters.overdue and not dues[r.id][1]:
+            continue
+        by_step.setdefault(Step(r.step), []).append(r)
+    for items in by_step.values():
+        items.sort(key=lambda r: (not dues[r.id][1], URGENCY_ORDER.get(r.urgency, 9), dues[r.id][0], r.id))
+    return by_step, dues, now, cal, pauses
+
+
+def _signature(items, dues, size: int, extra) -> str:
+    """Short digest of what a column's first page shows: the poll re-renders only columns whose
+    digest differs from the one the browser has."""
+    shown = tuple((r.id, r.version, dues[r.id][1]) for r in items[:size])
+    digest = hashlib.blake2b(repr((len(items), extra, shown)).encode(), digest_size=6)
+    return digest.hexdigest()
+
+
+def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, offset: int = 0,
+            after: int | None = None, load: bool = True) -> list[Column]:
+    """The board's columns, one page each: `shown` maps a step to how many cards its page holds
+    (default page_size()), `offset` skips cards (the "tampilkan N lagi" request of one column),
+    or `after`: the page starts after that card when it is still there (a card above it may have
+    moved away since the link was rendered; an offset alone would then skip one).
+    load=False keeps light rows instead of models (a transition only needs the order)."""
+    by_step, dues, now, cal, pauses = ordered(filters, user, steps)
+    if after is not None:
+        for items in by_step.values():
+            position = next((i for i, r in enumerate(items) if r.id == after), None)
+            if position is not None:
+                offset = position + 1
     limits = wip_limits()
-    cols = {s: Column(s, limit=limits.get(int(s))) for s in (steps or list(Step))}
+    size = page_size()
+    cols = {s: Column(s, limit=limits.get(int(s)), count=len(items), offset=offset)
+            for s, items in by_step.items()}
     if filters.active and limits:
         for step, total in _totals(steps).items():
             if step in cols:
                 cols[step].total = total
-    now = utcnow()
-    cal = sla_module.calendar()
-    pauses = sla_module.pauses_for(d.id for d in docs)
-    for doc in docs:
-        info = sla_module.card_sla(doc, now, cal, pauses.get(doc.id, []))
-        if filters.overdue and info.status != "overdue":
-            continue
-        cols[Step(doc.step)].cards.append((doc, info))
-    for col in cols.values():
-        col.cards.sort(key=lambda pair: (URGENCY_ORDER.get(pair[0].urgency, 9), pair[1].due, pair[0].id))
-    return list(cols.values())
+    for s, items in by_step.items():
+        n = max(size, min(int((shown or {}).get(int(s), size)), MAX_SHOWN))
+        col = cols[s]
+        col.cards = items[offset:offset + n]
+        col.signature = _signature(items, dues, n, (col.wip_count, col.limit))
+        col.sla_context = (now, cal, pauses)
+    out = list(cols.values())
+    if load:
+        fill(out)
+    return out
+
+
+def fill(cols: list[Column]) -> None:
+    """Replace the light rows of the columns' pages by (model, CardSla): one query for all."""
+    pending = [c for c in cols if not c.loaded]
+    docs = _load([r.id for c in pending for r in c.cards])
+    for c in pending:
+        now, cal, pauses = c.sla_context
+        c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])))
+                   for r in c.cards if r.id in docs]
+        c.loaded = True
+
+
+MAX_SHOWN = 500  # the plain "tampilkan N lagi" link (no JavaScript) grows a page up to this
+
+
+def _load(ids: list[int]) -> dict[int, Document]:
+    """The models of the cards on the page: one query (plus the eager loads of their relations)."""
+    if not ids:
+        return {}
+    return {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(ids))).unique()}
+
+
+_ID = 987654321  # a placeholder id: url_for once, then str.replace per card
+
+
+class CardUrls:
+    """URLs of the cards and columns, built once per request: url_for costs 10-20 us a call and
+    a card has three or four links; a pattern plus str.replace costs well under one."""
+
+    def __init__(self, filters: Filters, shown: dict[int, int]):
+        self.filters, self.shown = filters, shown
+        self._show = url_for("documents.show", doc_id=_ID)
+        self._action = url_for("documents.action_form", doc_id=_ID, action="ACTION")
+        self._cover = url_for("printing.cover_letter", doc_id=_ID, fmt="pdf")
+
+    def show(self, doc_id: int) -> str:
+        return self._show.replace(str(_ID), str(doc_id))
+
+    def action(self, doc_id: int, action: str) -> str:
+        return self._action.replace(str(_ID), str(doc_id)).replace("ACTION", action)
+
+    def cover_pdf(self, doc_id: int) -> str:
+        return self._cover.replace(str(_ID), str(doc_id))
+
+    def board_more(self, col: "Column") -> str:
+        """The plain link: the whole board with this column's page grown by one page."""
+        shown = {f"s{k}": v for k, v in self.shown.items()}
+        shown[f"s{int(col.step)}"] = col.next_offset + page_size()
+        return url_for("board.index", **self.filters.as_args(), **shown)
+
+    def column_page(self, col: "Column") -> str:
+        last = col.cards[-1][0].id if col.cards and col.loaded else None
+        extra = {"after": last} if last is not None else {}
+        return url_for("board.column", step=int(col.step), offset=col.next_offset, **extra, **self.filters.as_args())
+
+
+def shown_from_args(args) -> dict[int, int]:
+    """"s4=20" in the board's URL: column 4 shows its first 20 cards (the link without htmx)."""
+    out = {}
+    for step in Step:
+        value = str(args.get(f"s{int(step)}", "") or "")
+        if value.isdigit():
+            out[int(step)] = int(value)
+    return out
 
 
 def _totals(steps=None) -> dict[Step, int]:
     """Unfiltered card count per column, one GROUP BY (WIP limits ignore the board's filters)."""
-    stmt = _query(Filters(), None, steps).with_only_columns(Document.step, func.count(Document.id)) \
-        .group_by(Document.step)
+    stmt = _query(Filters(), None, steps, cols=(Document.step, func.count(Document.id))).group_by(Document.step)
     return {Step(step): n for step, n in db.session.execute(stmt).all()}
 
 

@@ -172,6 +172,16 @@ def check(doc: Document, t: Transition, actor: User) -> None:
             raise Conflict(message)
 
 
+def check_current(doc: Document, t: Transition, actor: User, expected_version: int | None) -> None:
+    """check(), and refuse a form opened on an older version of the document (Conflict)."""
+    if expected_version is not None and doc.version != expected_version:
+        if doc.step != t.source:
+            check(doc, t, actor)  # names the step it is already at
+        raise Conflict("Naskah ini telah diubah oleh pengguna lain sejak Anda membukanya. "
+                       "Muat ulang lalu periksa kembali.")
+    check(doc, t, actor)
+
+
 def allowed(doc: Document, actor: User) -> list[Transition]:
     """The transitions `actor` may take on `doc` right now (for the buttons on a card).
 
@@ -196,12 +206,7 @@ def apply(doc: Document, action: str, actor: User, data: dict | None = None, *,
     """Apply one transition in the caller's transaction and return its audit event."""
     t = get_transition(action)
     data = dict(data or {})
-    if expected_version is not None and doc.version != expected_version:
-        if doc.step != t.source:
-            check(doc, t, actor)  # names the step it is already at
-        raise Conflict("Naskah ini telah diubah oleh pengguna lain sejak Anda membukanya. "
-                       "Muat ulang lalu periksa kembali.")
-    check(doc, t, actor)
+    check_current(doc, t, actor, expected_version)
     for key in t.needs:
         if data.get(key) in (None, ""):
             raise DomainError("Data yang wajib untuk tindakan ini belum lengkap.", field=key)

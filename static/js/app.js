@@ -7,7 +7,7 @@
   // open form, nor while the tab is hidden.
   document.addEventListener("htmx:beforeRequest", function (evt) {
     var elt = evt.detail.elt;
-    if (elt && elt.id === "board" && (editingCard() || document.hidden)) { evt.preventDefault(); }
+    if (elt && elt.id === "board-poll" && (editingCard() || document.hidden)) { evt.preventDefault(); }
   });
 
   // The side panel is a modal dialog (WAI-ARIA dialog pattern): focus moves into it, Tab stays

@@ -24,17 +24,6 @@ def test_wrong_password_is_generic_and_audited(app, client, make):
             AuditEvent.action == "auth.login_failed")) == 2
 
 
-def test_lockout_after_repeated_failures(app, client, make):
-    user = make.user("sandiman")
-    for _ in range(app.config["LOGIN_MAX_FAILURES"]):
-        client.post("/masuk", data={"username": user.username, "password": "salah"})
-    r = client.post("/masuk", data={"username": user.username, "password": PASSWORD})
-    assert r.status_code == 429 and "dikunci sementara" in r.get_data(as_text=True)
-    with app.app_context():
-        u = db.session.get(User, user.id)
-        assert u.locked_until is not None
-
-
 def test_first_login_forces_password_change(app, client, make):
     user = make.user("admin", must_change=True)
     login(client, user)

@@ -47,12 +47,19 @@ EXPECTED = {
     "twofactor.regenerate": SIGNED_IN,
     "twofactor.disable": SIGNED_IN,
     "twofactor.admin_reset": allow("admin"),
+    "account_sessions.index": SIGNED_IN,
+    "account_sessions.end": SIGNED_IN,
+    "account_sessions.admin_end": allow("admin"),
     "admin.users": allow("admin"),
     "admin.toggle_active": allow("admin"),
     "admin.reset": allow("admin"),
+    "admin.change_role": allow("admin"),
+    "approvals.index": allow("kasi", "pejabat"),
+    "approvals.decide": allow("kasi", "pejabat"),
     "integrity.index": allow("admin"),
     "integrity.run": allow("admin"),
     "board.index": allow("sandiman", "kasi", "pejabat"),
+    "board.column": allow("sandiman", "kasi", "pejabat"),
     "agenda.index": allow("sandiman", "kasi", "pejabat"),
     "agenda.print_view": allow("sandiman", "kasi", "pejabat"),
     "agenda.correct": allow("sandiman", "kasi"),
@@ -60,6 +67,9 @@ EXPECTED = {
     "documents.new": allow("sandiman"),
     "documents.show": allow("sandiman", "kasi", "pejabat"),
     "documents.card": allow("sandiman", "kasi", "pejabat"),
+    # The sample document has no assignee: only the kasi may read it (need-to-know).
+    "documents.read": allow("sandiman", "kasi", "pejabat", domain_403={"sandiman", "pejabat"}),
+    "documents.revise_open": allow("sandiman", "kasi", domain_403={"sandiman", "kasi"}),
     # The sample document waits for "report", a sandiman's step: the kasi is refused by the workflow.
     "documents.action_form": allow("sandiman", "kasi", domain_403={"kasi"}),
     "documents.action_submit": allow("sandiman", "kasi", domain_403={"kasi"}),
@@ -133,12 +143,13 @@ EXPECTED = {
 
 # URL arguments by name: a value, or a function of the World built below.
 SAMPLE_ARGS = {
+    "step": 2,
     "doc_id": lambda w: w.doc_id,
     "entry_id": lambda w: w.entry_id,
     "user_id": lambda w: w.target_user_id,
     "action": "report",
     "filename": "css/app.css",
-    "corr_id": 1, "mb_id": 1,
+    "corr_id": 1, "mb_id": 1, "session_id": 1, "approval_id": 1,
     "att_id": 1, "req_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
     "code": "ABCDEFGHJKMNPQRS", "kind": "identitas", "fmt": "pdf",
 }

@@ -193,8 +193,15 @@ def test_admin_reset_makes_the_user_enrol_again(app, make):
     login(kasi_client, kasi)
     assert kasi_client.get("/papan").status_code == 200
     login(admin_client, admin)
-    r = admin_client.post(f"/admin/pengguna/{kasi.id}/reset-2fa")
+    r = admin_client.post(f"/admin/pengguna/{kasi.id}/reset-2fa", data={"reason": "Ponsel Kasi hilang"})
     assert r.status_code == 302
+    assert kasi_client.get("/papan").status_code == 200  # a Kasi's reset waits for the Pejabat
+    pejabat = app.test_client()
+    login(pejabat, make.user("pejabat"))
+    from naskah.models.approval import KasiApproval
+    with app.app_context():
+        approval_id = db.session.scalar(db.select(KasiApproval.id))
+    assert pejabat.post(f"/persetujuan/{approval_id}", data={"keputusan": "setujui"}).status_code == 302
     assert kasi_client.get("/papan").status_code == 302  # its session ended
     r = password_only(kasi_client, kasi)
     assert urlsplit(r.location).path == SETUP

@@ -120,7 +120,7 @@ def test_status_shows_public_responses_only(app, client, closed):
     assert "Tanggapan uji." in body and "Salinan dikirim ulang hari ini." in body
     assert "Catatan internal petugas." not in body
     assert SECRET_NAME not in body and SECRET_CONTACT not in body
-    assert f"/survei/{accesscodes.display(code)}" in body
+    assert f"/survei/{accesscodes.display(code)}" not in body and 'name="kode"' in body
 
 
 def test_status_prefills_the_ticket_from_the_slip_link(client):
@@ -158,37 +158,55 @@ def test_status_lookups_are_rate_limited(app, client, closed):
 
 def test_survey_page_one_answer_per_code(app, client, closed):
     _, code = closed
-    page = client.get(f"/survei/{code}")
+    page = client.post("/survei", data={"kode": code})
     assert page.status_code == 200
     body = page.get_data(as_text=True)
     # nine elements x four answers, plus the respondent's sex (L/P)
     assert body.count('type="radio"') == 38 and "Sarana dan prasarana" in body
-    answers = {f"u{i}": "4" for i in range(1, 10)} | {"age": "34", "sex": "P", "education": "s1",
-                                                      "occupation": "swasta"}
-    incomplete = client.post(f"/survei/{code}", data={k: v for k, v in answers.items() if k != "u5"})
+    answers = {"kode": code, **{f"u{i}": "4" for i in range(1, 10)}, "age": "34", "sex": "P", "education": "s1",
+               "occupation": "swasta"}
+    incomplete = client.post("/survei/isi", data={k: v for k, v in answers.items() if k != "u5"})
     assert incomplete.status_code == 400 and "Pilih salah satu jawaban." in incomplete.get_data(as_text=True)
-    assert client.post(f"/survei/{code}", data={**answers, "u2": "7"}).status_code == 400
-    assert client.post(f"/survei/{code}", data=answers).status_code == 200
-    again = client.post(f"/survei/{code}", data=answers)
-    assert again.status_code == 409 and "sudah diisi" in again.get_data(as_text=True)
+    assert client.post("/survei/isi", data={**answers, "u2": "7"}).status_code == 400
+    assert client.post("/survei/isi", data=answers).status_code == 200
+    again = client.post("/survei/isi", data=answers)
+    assert again.status_code == 404 and "tidak dapat dipakai" in again.get_data(as_text=True)
     assert _count(app, SurveyResponse) == 1
 
 
 def test_survey_states(app, make, client):
+    """Unknown, not yet eligible and used codes answer alike (issue 12 item 12)."""
     petugas, pejabat = make.user("petugas"), make.user("pejabat")
     _, open_code = make_complaint(app, petugas, pejabat, "baru")
-    assert client.get(f"/survei/{open_code}").status_code == 409
-    assert client.get("/survei/ZZZZZ-ZZZZZ").status_code == 404
+    answers = [client.post("/survei", data={"kode": c}) for c in (open_code, "ZZZZZ-ZZZZZ", "salah")]
+    assert {r.status_code for r in answers} == {404}
+    assert len({r.get_data(as_text=True).replace(open_code, "") for r in answers}) == 1
     with app.app_context():
         code = survey.issue_code("layanan", "0009/2026")
         db.session.commit()
-    start = client.get(f"/survei?kode={code.lower().replace('-', ' ')}")
-    assert start.status_code == 302 and start.location.endswith(f"/survei/{code}")
-    assert client.get("/survei?kode=salah").status_code == 404
+    start = client.post("/survei", data={"kode": code.lower().replace("-", " ")})
+    assert start.status_code == 200 and 'type="radio"' in start.get_data(as_text=True)
 
 
 def test_survey_lookups_are_rate_limited(app, client):
     app.config["SURVEY_LIMIT"] = (2, 600)
-    client.get("/survei/ZZZZZ-ZZZZZ")
-    client.get("/survei/YYYYY-YYYYY")
-    assert client.get("/survei/XXXXX-XXXXX").status_code == 429
+    client.post("/survei", data={"kode": "ZZZZZ-ZZZZZ"})
+    client.post("/survei", data={"kode": "YYYYY-YYYYY"})
+    assert client.post("/survei", data={"kode": "XXXXX-XXXXX"}).status_code == 429
+
+
+def test_access_codes_never_reach_a_url_or_the_request_log(app, client, closed, caplog):
+    """Issue 12 item 12: the survey works with the code in POST bodies only."""
+    import logging
+    caplog.set_level(logging.INFO, logger="naskah.access")
+    ticket, code = closed
+    result = client.post("/pengaduan/status", data={"ticket": ticket, "code": code}).get_data(as_text=True)
+    assert f"/survei/{code}" not in result
+    client.get("/survei")
+    client.post("/survei", data={"kode": code})
+    client.post("/survei/isi", data={"kode": code, **{f"u{i}": "3" for i in range(1, 10)}, "age": "34",
+                                     "sex": "P", "education": "s1", "occupation": "swasta"})
+    lines = " ".join(r.getMessage() for r in caplog.records)
+    assert code not in lines and accesscodes.normalize(code) not in lines
+    assert client.get(f"/survei/{code}").status_code in (404, 405)  # the old URL form is gone
+    assert _count(app, SurveyResponse) == 1

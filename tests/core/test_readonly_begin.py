@@ -44,7 +44,8 @@ def test_board_and_agenda_begin_deferred_writers_immediate(sqlite_app, client, m
         resp, seen = begins(app, client, "get", path)
         assert resp.status_code == 200 and seen and set(seen) == {"BEGIN"}, (path, seen)
     resp, seen = begins(app, client, "get", f"/dokumen/{doc_id}")
-    assert resp.status_code == 200 and set(seen) == {"BEGIN IMMEDIATE"}, seen
+    # The server-side session is looked up first in a deferred read (naskah.auth.websessions).
+    assert resp.status_code == 200 and seen[0] == "BEGIN" and set(seen[1:]) == {"BEGIN IMMEDIATE"}, seen
     resp, seen = begins(app, client, "post", f"/dokumen/{doc_id}/aksi/register", data={"version": "1"})
     assert resp.status_code == 302 and "BEGIN IMMEDIATE" in seen, seen
     assert make.get(doc_id).step == 2

@@ -71,3 +71,41 @@ def test_content_disposition_is_header_safe():
     assert "\r" not in value and "\n" not in value
     assert value.startswith('attachment; filename="') and "filename*=UTF-8''" in value
     assert '"' not in value.split('filename="')[1].rstrip('"').split('";')[0]
+
+
+# Issue 12 item 13: sniffing covers the whole file; active PDF content is refused.
+@pytest.mark.parametrize("data, expected", [
+    (b"a" * 5000 + b"<script>alert(1)</script>", "text/html"),
+    (b"Sandi: QWERTY\n" * 400 + b"<html><body onload=x()>", "text/html"),
+    (b"x" * 2000 + b"<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>", "image/svg+xml"),
+    ("é".encode() * 3000 + b"<script>alert(1)</script>", "text/html"),
+    (b"ciphertext " * 1000 + b"<IFRAME src=x>", "text/html"),
+])
+def test_markup_anywhere_in_the_file_is_found(data, expected):
+    assert uploads.sniff(data) == expected
+    with pytest.raises(DomainError):
+        uploads.check_cryptogram(data)
+
+
+def _pdf(extra_catalog: bytes = b"", body: bytes = b"") -> bytes:
+    return (b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R " + extra_catalog + b">>\nendobj\n"
+            b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n" + body +
+            b"trailer\n<< /Root 1 0 R >>\n%%EOF\n")
+
+
+@pytest.mark.parametrize("extra, body", [
+    (b"/OpenAction 3 0 R", b"3 0 obj\n<< /S /JavaScript /JS (app.alert(1)) >>\nendobj\n"),
+    (b"/Names << /JavaScript 3 0 R >>", b"3 0 obj\n<< /Names [(a) 4 0 R] >>\nendobj\n"),
+    (b"/#4Fpen#41ction 3 0 R", b"3 0 obj\n<< /S /Launch /F (cmd.exe) >>\nendobj\n"),
+    (b"/AA << /O 3 0 R >>", b"3 0 obj\n<< /S /JavaScript /JS (x) >>\nendobj\n"),
+])
+def test_active_pdf_content_is_refused(extra, body):
+    data = _pdf(extra, body)
+    assert uploads.sniff(data) == "application/pdf"
+    with pytest.raises(DomainError) as err:
+        uploads.check_cryptogram(data)
+    assert "konten aktif" in err.value.message and err.value.field == "cryptogram_file"
+
+
+def test_plain_pdf_passes():
+    assert uploads.check_cryptogram(_pdf()) == "application/pdf"

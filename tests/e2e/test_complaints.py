@@ -82,7 +82,7 @@ def test_walk_in_complaint_from_desk_to_pejabat(live_server, page_factory):
     public.wait_for_selector(".cstatus-selesai")
     body = public.inner_text("main")
     assert "Salinan dikirim ulang" in body and "Ibu Sri Wahyuni" not in body
-    assert public.locator("a[href*='/survei/']").count() == 1
+    assert public.locator("form[action$='/survei'] input[name=kode]").count() == 1
     screenshot(public, "complaints-07-public-status")
 
     for page in (desk, official, public):

@@ -43,7 +43,8 @@ def test_assigned_sandiman_decrypts_on_the_board(live_server, page_factory):
         db.session.rollback()
         assert content["plaintext"] == ch.TEXT and content["subject"] == "Rapat koordinasi"
 
-    page.goto(f"{live_server.url}/dokumen/{doc_id}?baca=1")
+    page.goto(f"{live_server.url}/dokumen/{doc_id}")
+    page.get_by_role("button", name="Tampilkan isi").click()
     assert "Dekripsi dengan kunci kantor" in page.content()
     assert "Rapat koordinasi pengamanan informasi" in page.locator("pre.plaintext").inner_text()
     screenshot(page, "decrypt-document-page")

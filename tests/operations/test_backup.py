@@ -145,7 +145,7 @@ def test_short_passphrase_refused(app, tmp_path):
 
 def test_passphrase_from_stdin_and_instance_files_restored(tmp_path):
     src = create_app({**make_config(tmp_path / "a", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/a.sqlite"),
-                      "MASTER_KEY": None, "SECRET_KEY": None})
+                      "MASTER_KEY": None, "SECRET_KEY": None, "AUDIT_KEY": None})
     with src.app_context():
         db.create_all()
     (tmp_path / "a" / "instance" / "config.py").write_text("OFFICE_CITY = 'Batang'\n")
@@ -153,12 +153,12 @@ def test_passphrase_from_stdin_and_instance_files_restored(tmp_path):
                                           input=PASS + "\n", env={"NASKAH_BACKUP_PASSPHRASE": ""})
     assert result.exit_code == 0, result.output
     dst = create_app({**make_config(tmp_path / "b", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/b.sqlite"),
-                      "MASTER_KEY": None, "SECRET_KEY": None})
+                      "MASTER_KEY": None, "SECRET_KEY": None, "AUDIT_KEY": None})
     result = dst.test_cli_runner().invoke(args=["restore", str(tmp_path / "s.nsb"), "--passphrase-stdin"],
                                           input=PASS + "\n", env={"NASKAH_BACKUP_PASSPHRASE": ""})
     assert result.exit_code == 0, result.output
     a, b = tmp_path / "a" / "instance", tmp_path / "b" / "instance"
-    for name in ("master.key", "secret_key", "config.py"):
+    for name in ("master.key", "secret_key", "audit.key", "config.py"):
         assert (a / name).read_bytes() == (b / name).read_bytes(), name
     assert oct((b / "master.key").stat().st_mode & 0o777) == "0o600"
     for each in (src, dst):

@@ -12,7 +12,7 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
-from tests.conftest import ROOT, TEST_MASTER_KEY
+from tests.conftest import ROOT, TEST_AUDIT_KEY, TEST_MASTER_KEY
 
 CSRF_RE = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
 SECRET_KEY = "slow-suite-secret"
@@ -35,7 +35,7 @@ class Server:
 
     def start(self, timeout: float = 30.0) -> "Server":
         env = {**os.environ, "NASKAH_INSTANCE": str(self.instance), "NASKAH_DATABASE_URL": self.database_url,
-               "NASKAH_MASTER_KEY": TEST_MASTER_KEY, "NASKAH_SECRET_KEY": SECRET_KEY, "HOST": "127.0.0.1",
+               "NASKAH_MASTER_KEY": TEST_MASTER_KEY, "NASKAH_AUDIT_KEY": TEST_AUDIT_KEY, "NASKAH_SECRET_KEY": SECRET_KEY, "HOST": "127.0.0.1",
                "PORT": str(self.port), "NASKAH_THREADS": str(self.threads), "NASKAH_DAILY_CHECK": "0"}
         self.instance.mkdir(parents=True, exist_ok=True)
         self._logfile = open(self.log, "ab")  # noqa: SIM115 - closed in stop()

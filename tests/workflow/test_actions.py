@@ -47,7 +47,8 @@ def form_for(action, sandiman, version):
 def state(app, doc_id):
     with app.app_context():
         doc = db.session.get(Document, doc_id)
-        events = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(AuditEvent.document_id == doc_id))
+        events = db.session.scalar(db.select(db.func.count(AuditEvent.id)).where(
+            AuditEvent.document_id == doc_id, AuditEvent.action != "access.denied"))  # refusals: test_denials.py
         return doc.step, doc.version, events
 
 
@@ -94,7 +95,9 @@ def test_anonymous_is_sent_to_login(app, client, make):
     assert r.status_code == 302 and "/masuk" in r.headers["Location"]
 
 
-def test_htmx_action_returns_oob_columns_and_flash(app, client, make):
+def test_htmx_action_answers_with_what_moved(app, client, make):
+    """The card leaves column 1 and enters column 2, both counts and the flash, out of band;
+    not whole columns."""
     sandiman = make.user("sandiman")
     doc_id = make.document(step=1, sandiman=sandiman)
     _, version, _ = state(app, doc_id)
@@ -104,11 +107,27 @@ def test_htmx_action_returns_oob_columns_and_flash(app, client, make):
     body = r.get_data(as_text=True)
     assert r.status_code == 200
     assert r.headers["HX-Reswap"] == "none"
-    # two columns, the flash and the waiting badge
-    assert 'id="col-1"' in body and 'id="col-2"' in body and body.count('hx-swap-oob="true"') == 4
-    assert 'id="waiting-badge"' in body
-    assert f'id="card-{doc_id}"' in body and "<html" not in body
-    assert "Diagendakan" in body
+    assert 'id="col-' not in body and "<html" not in body
+    assert f'<article id="card-{doc_id}" hx-swap-oob="delete">' in body
+    assert 'hx-swap-oob="afterbegin:#cards-2"' in body and body.count(f'id="card-{doc_id}"') == 2
+    assert 'id="count-1" aria-label="0 naskah" hx-swap-oob="true">0<' in body
+    assert 'id="count-2" aria-label="1 naskah" hx-swap-oob="true">1<' in body
+    assert 'id="flash"' in body and "Diagendakan" in body
+    assert 'id="waiting-badge"' in body  # the badge refreshes with every board update
+
+
+def test_htmx_action_places_the_card_after_its_predecessor(app, client, make):
+    from datetime import timedelta
+
+    from naskah.core.timeutil import utcnow
+    sandiman = make.user("sandiman")
+    older = make.document(step=2, sandiman=sandiman, received_at=utcnow() - timedelta(days=3), urgency="kilat")
+    doc_id = make.document(step=1, sandiman=sandiman, urgency="biasa")
+    _, version, _ = state(app, doc_id)
+    login(client, sandiman)
+    body = client.post(f"/dokumen/{doc_id}/aksi/register", data={"version": str(version)},
+                       headers={"HX-Request": "true", "HX-Current-URL": "http://x/papan"}).get_data(as_text=True)
+    assert f'hx-swap-oob="afterend:#card-{older}"' in body
 
 
 def test_htmx_form_opens_in_the_card(app, client, make):

@@ -24,7 +24,7 @@ def test_plaintext_visibility(app, client, make, who, allowed):
     login(client, user)
     page = client.get(f"/dokumen/{doc_id}").get_data(as_text=True)
     assert SECRET not in page  # never shown without an explicit, recorded read
-    r = client.get(f"/dokumen/{doc_id}?baca=1")
+    r = client.post(f"/dokumen/{doc_id}/baca")
     if allowed:
         assert r.status_code == 200 and SECRET in r.get_data(as_text=True)
         assert reads(app, doc_id) == 1

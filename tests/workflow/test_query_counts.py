@@ -31,9 +31,9 @@ class Counter:
         event.remove(self.engine, "before_cursor_execute", self._hit)
 
 
-def statements(app, client, path) -> int:
+def statements(app, client, path, htmx=False) -> int:
     with Counter(app) as c:
-        resp = client.get(path)
+        resp = client.get(path, headers={"HX-Request": "true"} if htmx else None)
     assert resp.status_code == 200, path
     return c.count
 
@@ -65,6 +65,8 @@ def one_per_step(app, make):
 
 
 def test_board_queries_do_not_grow_with_cards(app, client, make, one_per_step):
+    """5 and 50 cards per column (a page holds 10): the full board, a filtered one, a column grown
+    by its plain "tampilkan N lagi" link, the next page of one column, and the change poll."""
     sandiman, kasi, ids = one_per_step
     others = [make.user("sandiman").id for _ in range(10)]
     counts = {}
@@ -78,7 +80,10 @@ def test_board_queries_do_not_grow_with_cards(app, client, make, one_per_step):
             login(client, user)
             statements(app, client, "/papan")  # first request after sign-in: session work, caches
             counts[(total, user.role)] = (statements(app, client, "/papan"),
-                                          statements(app, client, "/papan?classification=R&q=badan"))
+                                          statements(app, client, "/papan?classification=R&q=badan"),
+                                          statements(app, client, "/papan?s5=40"),  # a grown column
+                                          statements(app, client, "/papan/kolom/5?offset=3", htmx=True),
+                                          statements(app, client, "/papan?poll=1&since=0&sig=" + ".".join(["x"] * 9), htmx=True))
             client.post("/keluar")
     for role in ("sandiman", "kasi"):
         assert counts[(50, role)] == counts[(5, role)], counts

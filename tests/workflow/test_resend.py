@@ -15,7 +15,8 @@ from tests.factories import login
 
 def events(app, doc_id, action=None):
     with app.app_context():
-        q = db.select(AuditEvent.action).where(AuditEvent.document_id == doc_id)
+        q = db.select(AuditEvent.action).where(AuditEvent.document_id == doc_id,
+                                               AuditEvent.action != "access.denied")  # refusals are audited as access.denied (tests/web/test_denials.py), not counted here
         if action:
             q = q.where(AuditEvent.action == action)
         return db.session.scalars(q.order_by(AuditEvent.seq)).all()

@@ -1,19 +1,22 @@
 """Sign in, sign out, change password (forced at first login)."""
-from datetime import timedelta
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 
 from naskah.audit import chain as audit
+from naskah.auth import login_throttle, websessions
 from naskah.auth.forms import ChangePasswordForm, LoginForm
 from naskah.auth.guards import mark_second_factor_done, public, roles_required, second_factor_pending
+from naskah.auth.redirects import safe_target
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
-from naskah.models import Role, User
+from naskah.models import Role
 
 bp = Blueprint("auth", __name__)
-GENERIC_FAIL = "Nama pengguna atau kata sandi salah."
+GENERIC_FAIL = ("Nama pengguna atau kata sandi salah. Setelah beberapa kali salah, tunggu sebentar "
+                "sebelum mencoba lagi.")
 IP_THROTTLED = "Terlalu banyak percobaan masuk yang gagal dari alamat ini. Tunggu beberapa menit lalu coba lagi."
 
 
@@ -31,9 +34,7 @@ def home_for(user) -> str:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    return safe_target(target)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -44,35 +45,25 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         if not limiter().allowed(*_ip_window()):
-            # Per-address throttle on top of the per-user lock: guessing across many accounts.
+            # Per-address throttle across accounts: guessing one password against many users.
             flash(IP_THROTTLED, "error")
             return render_template("auth/login.html", form=form), 429
-        user = db.session.scalar(db.select(User).where(User.username == form.username.data.strip().lower()))
-        now = utcnow()
-        if user is not None and user.locked_until and user.locked_until > now:
-            audit.append("auth.login_locked", actor=user)
-            db.session.commit()
-            flash("Akun dikunci sementara karena terlalu banyak percobaan gagal. Coba lagi nanti.", "error")
-            return render_template("auth/login.html", form=form), 429
-        if user is None or not user.active or not user.check_password(form.password.data):
-            if user is not None:
-                user.failed_logins = (user.failed_logins or 0) + 1
-                if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
-                    user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-                    user.failed_logins = 0
-                audit.append("auth.login_failed", actor=user)
-            else:
-                audit.append("auth.login_failed", actor_name=form.username.data[:40] or "?",
-                             details={"unknown_user": True})
-            db.session.commit()
+        username = form.username.data.strip().lower()
+        user, reason = login_throttle.check(username, form.password.data, request.remote_addr)
+        if reason is not None:
+            # Unknown, wrong, inactive and throttled answer alike, after the same work.
+            login_throttle.record_failure(username, request.remote_addr, user, reason)
             limiter().hit(*_ip_window())
             flash(GENERIC_FAIL, "error")
             return render_template("auth/login.html", form=form), 401
+        now = utcnow()
         user.failed_logins = 0
         user.locked_until = None
-        session.clear()  # a fresh session at every sign-in
+        session.clear()  # a fresh session (and a new server-side id) at every sign-in
+        websessions.regenerate()
         login_user(user)
         session["login_at"] = session["last_seen"] = now.timestamp()
+        generate_csrf()  # stored now, so the first page's GET does not write the session row again
         audit.append("auth.login", actor=user)
         db.session.commit()
         next_url = _safe_next(request.args.get("next"))
@@ -89,6 +80,7 @@ def login():
 @roles_required()
 def logout():
     audit.append("auth.logout", actor=current_user)
+    websessions.end_one(current_user.id, websessions.current_id())  # the row goes now, not only the cookie
     db.session.commit()
     logout_user()
     session.clear()
@@ -113,6 +105,7 @@ def change_password():
             user = current_user._get_current_object()
             user.set_password(form.new.data)  # bumps the epoch: other sessions end
             user.must_change_password = False
+            websessions.end_for(user.id, keep=websessions.current_hash())
             audit.append("auth.password_changed", actor=user)
             db.session.commit()
             login_user(user)

@@ -5,10 +5,11 @@ The gate in naskah.security keeps a signed-in user on these pages until the seco
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
-from naskah.auth import twofactor
+from naskah.auth import approvals, twofactor, websessions
 from naskah.auth.forms import SecondFactorForm
 from naskah.auth.guards import mark_second_factor_done, roles_required
 from naskah.auth.views.login import _safe_next, home_for
+from naskah.auth.views.users import _ask
 from naskah.core.errors import DomainError
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
@@ -116,6 +117,7 @@ def confirm():
         flash("Kode tidak cocok. Periksa jam ponsel Anda lalu coba lagi.", "error")
         return redirect(url_for(".setup"))
     user.session_epoch = (user.session_epoch or 0) + 1
+    websessions.end_for(user.id, keep=websessions.current_hash())
     db.session.commit()
     _relogin(user)
     return render_template("twofactor/codes.html", codes=codes, first=True)
@@ -167,6 +169,8 @@ def admin_reset(user_id):
     user = db.session.get(User, user_id)
     if user is None:
         abort(404)
+    if approvals.needs_approval("reset_2fa", user):
+        return _ask(user, "reset_2fa")
     try:
         twofactor.disable(user, current_user._get_current_object(), reset=True)
         db.session.commit()

@@ -1,7 +1,8 @@
 """Administration: users (created, deactivated, reset; never deleted)."""
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from naskah.auth import approvals
 from naskah.auth import users as users_mod
 from naskah.auth.forms import UserForm
 from naskah.auth.guards import roles_required
@@ -22,11 +23,19 @@ def users():
     status = 200
     if form.validate_on_submit():
         try:
-            user, new_password = users_mod.create_user(
-                form.username.data, form.role.data, full_name=form.full_name.data, nip=form.nip.data,
-                title=form.title.data, actor=current_user)
-            db.session.commit()
-            flash(f"Pengguna {user.username} dibuat. Berikan kata sandi sekali pakai di bawah secara langsung.", "success")
+            fields = {"full_name": form.full_name.data, "nip": form.nip.data, "title": form.title.data}
+            if approvals.needs_approval("create", role=form.role.data):
+                user, _ = approvals.create_kasi(form.username.data, current_user._get_current_object(),
+                                                form.reason.data or "", **fields)
+                db.session.commit()
+                flash(f"Akun Kasi {user.username} menunggu persetujuan kedua; kata sandi sekali pakai "
+                      "ditampilkan kepada penyetuju.", "success")
+            else:
+                user, new_password = users_mod.create_user(form.username.data, form.role.data,
+                                                           actor=current_user, **fields)
+                db.session.commit()
+                flash(f"Pengguna {user.username} dibuat. Berikan kata sandi sekali pakai di bawah secara langsung.",
+                      "success")
             form = UserForm(formdata=None)
             form.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
         except DomainError as e:
@@ -50,6 +59,9 @@ def _user_or_404(user_id):
 @roles_required("admin")
 def toggle_active(user_id):
     user = _user_or_404(user_id)
+    if not user.active and approvals.pending_for(user.id, "create") is not None:
+        flash("Akun Kasi ini baru aktif setelah permintaannya disetujui.", "error")
+        return redirect(url_for(".users"))
     users_mod.set_active(user, not user.active, current_user)
     db.session.commit()
     flash(f"Pengguna {user.username} {'diaktifkan' if user.active else 'dinonaktifkan'}.", "success")
@@ -60,6 +72,8 @@ def toggle_active(user_id):
 @roles_required("admin")
 def reset(user_id):
     user = _user_or_404(user_id)
+    if approvals.needs_approval("reset_password", user):
+        return _ask(user, "reset_password")
     password = users_mod.reset_password(user, current_user)
     db.session.commit()
     rows = db.session.scalars(db.select(User).order_by(User.active.desc(), User.role, User.username)).all()
@@ -67,3 +81,34 @@ def reset(user_id):
     form.role.choices = [(r.value, label) for r, label in ROLE_LABELS.items()]
     flash(f"Kata sandi {user.username} diatur ulang.", "success")
     return render_template("admin/users.html", form=form, rows=rows, new_password=password)
+
+
+def _ask(user, kind):
+    """File a two-person request for a Kasi right instead of acting (naskah.auth.approvals)."""
+    try:
+        approvals.request(kind, user, current_user._get_current_object(), request.form.get("reason", ""))
+        db.session.commit()
+        flash(f"{approvals.KIND_LABELS[kind]} untuk {user.username} menunggu persetujuan kedua.", "success")
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    return redirect(url_for("admin.users"))
+
+
+@bp.post("/pengguna/<int:user_id>/peran")
+@roles_required("admin")
+def change_role(user_id):
+    user = _user_or_404(user_id)
+    role = request.form.get("role", "")
+    if role == user.role:
+        return redirect(url_for(".users"))
+    if approvals.needs_approval("grant", user, role):
+        return _ask(user, "grant")
+    try:
+        approvals.change_role(user, role, current_user)
+        db.session.commit()
+        flash(f"Peran {user.username} diubah; sesi-sesinya diakhiri.", "success")
+    except DomainError as e:
+        db.session.rollback()
+        flash(e.message, "error")
+    return redirect(url_for(".users"))

@@ -5,7 +5,7 @@ from flask_login import current_user
 from naskah.auth.guards import roles_required
 from naskah.complaints import flow as complaints
 from naskah.complaints.forms import ACTION_FORMS, QuickComplaintForm
-from naskah.core import settings
+from naskah.core import siteurl
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, page_number, show_errors
 from naskah.core.templating import is_htmx_partial, render
@@ -182,7 +182,7 @@ def _refused(c, error: DomainError):
 # -- the slip -------------------------------------------------------------------------------
 def public_url(endpoint: str, **values) -> str:
     """An address the complainant can open: office setting public_base_url, else this server."""
-    base = (settings.get("public_base_url") or "").strip().rstrip("/") or request.url_root.rstrip("/")
+    base = siteurl.office_base_url("public_base_url")
     return base + url_for(endpoint, **values)
 
 
@@ -192,7 +192,7 @@ def slip_context(c: Complaint, code: str) -> dict:
         "office": letters.office(),   # one letterhead for every paper
         "ticket": c.ticket, "access_code": code, "created_at": c.created_at,
         "status_url": public_url("complaints_public.status", tiket=c.ticket),
-        "survey_url": public_url("complaints_public.survey", code=code),
+        "survey_url": public_url("complaints_public.survey_start"),  # the code is printed, never in a URL
         "officer": officer.full_name if officer else None,
     }
 

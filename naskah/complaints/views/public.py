@@ -121,37 +121,37 @@ def status():
                            survey_code=accesscodes.display(form.code.data) if state == "ok" else None)
 
 
-@bp.get("/survei")
+# Access codes travel only in POST bodies: never in a URL, so never in a request log, history
+# or Referer. Unknown, not yet eligible and already used codes get one and the same answer.
+NOT_USABLE = ("Kode survei tidak dapat dipakai. Periksa kembali kodenya; survei dapat diisi sekali, "
+              "setelah pengaduan atau naskah Anda selesai ditangani.")
+
+
+@bp.route("/survei", methods=["GET", "POST"])
 @public
 def survey_start():
-    typed = request.args.get("kode")
-    if typed is not None:
-        code = accesscodes.normalize(typed)
-        if code:
-            return redirect(url_for(".survey", code=accesscodes.display(code)))
-        return render_template("complaints_public/survey_start.html", error="Kode survei tidak dikenal."), 404
-    return render_template("complaints_public/survey_start.html")
+    if request.method == "GET":
+        return render_template("complaints_public/survey_start.html")
+    return _survey_answer(request.form.get("kode", ""), with_answers=False)
 
 
-SURVEY_STATES = {
-    "unknown": (404, "Kode survei tidak dikenal."),
-    "pending": (409, "Survei dapat diisi setelah pengaduan Anda selesai ditangani."),
-    "used": (409, "Survei untuk kode ini sudah diisi. Terima kasih atas penilaian Anda."),
-}
-
-
-@bp.route("/survei/<code>", methods=["GET", "POST"])
+@bp.post("/survei/isi")
 @public
-def survey(code):
-    if request.method == "POST":
-        _guard_size()
+def survey():
+    return _survey_answer(request.form.get("kode", ""), with_answers=True)
+
+
+def _survey_answer(typed: str, *, with_answers: bool):
+    _guard_size()
     if not _allowed("survei", "SURVEY_LIMIT"):
         return render_template("complaints_public/survey_start.html", error=TOO_MANY), 429
-    state, row = skm.find(code)
+    code = accesscodes.display(accesscodes.normalize(typed)) if accesscodes.normalize(typed) else ""
+    state, row = skm.find(code) if code else ("unknown", None)
     if state != "ok":
-        status, message = SURVEY_STATES[state]
-        return render_template("complaints_public/survey_start.html", error=message), status
+        return render_template("complaints_public/survey_start.html", error=NOT_USABLE), 404
     form = SurveyForm()
+    if not with_answers:
+        return _survey_page(SurveyForm(formdata=None), code, row, 200)
     if form.validate_on_submit():
         try:
             skm.submit(code, {k: form[k].data for k in ELEMENT_KEYS}, form.suggestion.data,
@@ -162,9 +162,9 @@ def survey(code):
             if e.field and e.field in form._fields:
                 form[e.field].errors.append(e.message)
                 return _survey_page(form, code, row, 400)
-            return render_template("complaints_public/survey_start.html", error=e.message), e.status
+            return render_template("complaints_public/survey_start.html", error=NOT_USABLE), 404
         return render_template("complaints_public/survey_thanks.html")
-    return _survey_page(form, code, row, 400 if request.method == "POST" else 200)
+    return _survey_page(form, code, row, 400)
 
 
 def _survey_page(form, code, row, status):

@@ -3,6 +3,7 @@ from flask import Blueprint, Response, url_for
 from flask_login import current_user
 
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.decryption import decrypt as decryption
 from naskah.extensions import db
 from naskah.models import Role, User
@@ -19,6 +20,7 @@ def _download_name(name: str) -> str:
 
 @bp.get("/<int:doc_id>/lampiran/<int:att_id>")
 @roles_required("sandiman", "kasi")
+@same_origin_only
 def attachment(doc_id, att_id):
     doc = documents.get_document(doc_id, current_user)
     att, payload = decryption.read_attachment(doc, att_id, current_user)

@@ -4,6 +4,7 @@ from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.decryption import identities as keystore
 from naskah.decryption.forms import (
@@ -160,6 +161,7 @@ def add_correspondent():
 
 @bp.get("/identitas/<int:row_id>/sertifikat.pem")
 @roles_required(*MANAGERS)
+@same_origin_only
 def export_cert(row_id):
     identity = keystore.get_or_404(OfficeIdentity, row_id)
     pem = keystore.export_cert(identity, actor=current_user)
@@ -170,6 +172,7 @@ def export_cert(row_id):
 
 @bp.get("/identitas/<int:row_id>/csr.pem")
 @roles_required(*MANAGERS)
+@same_origin_only
 def export_csr(row_id):
     identity = keystore.get_or_404(OfficeIdentity, row_id)
     pem = keystore.export_csr(identity, actor=current_user)

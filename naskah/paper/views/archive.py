@@ -9,6 +9,7 @@ from naskah.agenda.forms import parse_filters
 from naskah.audit import chain as audit
 from naskah.auth.formchecks import valid_nip
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.core.forms import page_number
 from naskah.core.timeutil import to_wib, utcnow, wib_to_utc
@@ -109,6 +110,7 @@ def disposal(disposal_id):
 
 @bp.get("/pemusnahan/<int:disposal_id>.pdf")
 @roles_required("sandiman", "kasi")
+@same_origin_only
 def disposal_pdf(disposal_id):
     row = db.session.get(Disposal, disposal_id) or abort(404)
     pdf = archive_q.report_pdf(row) or abort(404)

@@ -5,7 +5,9 @@ from flask_login import current_user
 
 from naskah.agenda import book as agenda_book_q
 from naskah.agenda.forms import parse_period
+from naskah.audit.chain import head_fingerprint
 from naskah.auth.guards import roles_required
+from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
@@ -44,6 +46,7 @@ def _fmt(fmt: str) -> str:
 
 @bp.get("/<int:doc_id>/salinan.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def copy_letter(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.copy_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".copy_letter")
@@ -51,6 +54,7 @@ def copy_letter(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/pengantar.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def cover_letter(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.cover_letter(doc, current_user, _fmt(fmt)), fmt, doc_id, ".cover_letter")
@@ -58,6 +62,7 @@ def cover_letter(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/amplop.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def envelope(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     kind = request.args.get("jenis") or letters.envelope_kinds(doc)[0]
@@ -68,6 +73,7 @@ def envelope(doc_id, fmt):
 
 @bp.get("/<int:doc_id>/tanda-terima.<fmt>")
 @roles_required(*WORKERS)
+@same_origin_only
 def receipt(doc_id, fmt):
     doc = documents.get_document(doc_id, current_user)
     return _emit(prints.receipt(doc, current_user, _fmt(fmt)), fmt, doc_id, ".receipt")
@@ -75,6 +81,7 @@ def receipt(doc_id, fmt):
 
 @bp.get("/agenda.<fmt>")
 @roles_required("sandiman", "kasi", "pejabat")
+@same_origin_only
 def agenda_book(fmt):
     _fmt(fmt)
     try:
@@ -83,6 +90,7 @@ def agenda_book(fmt):
         return redirect(url_for("agenda.index", periode=request.args.get("periode", "")[:20]))
     rows, _ = agenda_book_q.print_book(current_user, fmt=fmt, label=label, date_from=date_from, date_to=date_to)
     ctx = letters.agenda_context(rows, label)
+    ctx["audit_fingerprint"] = head_fingerprint()  # after this print's own audit event
     kw = {"orientation": "landscape"}
     try:
         out = letters.render_pdf("agenda_book.html", ctx, **kw) if fmt == "pdf" else \

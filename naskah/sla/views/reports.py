@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import Blueprint, Response, render_template, request
 from flask_login import current_user
 
+from naskah.audit import denials
 from naskah.auth.guards import roles_required
 from naskah.core import csvexport
 from naskah.core.errors import DomainError
@@ -45,7 +46,7 @@ def dashboard():
         charts=reports.dashboard_charts(snap, daily, monthly, report, limits), month_error=error,
         bulan=f"{start.year:04d}-{start.month:02d}", sla_steps=list(metrics.SLA_STEPS),
         complaints=metrics.figure_pairs(report.complaints), survey=metrics.figure_pairs(report.survey),
-        hours=reports.hours_text), 400 if error else 200
+        hours=reports.hours_text, denials=denials.count_between(start, end)), 400 if error else 200
 
 
 @bp.get("/laporan/bulanan")

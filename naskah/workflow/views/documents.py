@@ -6,6 +6,7 @@ from werkzeug.datastructures import CombinedMultiDict
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
 from naskah.core import registry, uploads
+from naskah.core.dbtuning import read_first, read_only, reads_from_here, writes_from_here
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
 from naskah.core.templating import is_htmx_partial
@@ -30,7 +31,9 @@ def _sandiman_choices():
     return [("", "— pilih —")] + [(str(u.id), u.full_name) for u in users]
 
 
-def build_form(action: str, doc, formdata=None):
+def build_form(action: str, doc, formdata=None, *, reveal=False):
+    """The action's form; the revise form is filled with the decrypted text only when `reveal`
+    (a POST with CSRF: reading is audited, and GET never reveals)."""
     form_cls = forms.ACTION_FORMS[action]
     form = form_cls(formdata=formdata) if formdata is not None else form_cls()
     if formdata is None:
@@ -43,9 +46,16 @@ def build_form(action: str, doc, formdata=None):
             form.courier_id.data = str(doc.assigned_to_id)
     if action == "deliver" and formdata is None:
         form.delivered_at.data = to_wib(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
-    if action == "revise" and formdata is None:
+    if action == "revise" and formdata is None and reveal:
+        # Reading the plaintext is audited, so this request writes: end the deferred read and
+        # take the writer's path for the reading (naskah.core.dbtuning).
+        doc_id = doc.id
+        db.session.rollback()
+        writes_from_here()
+        doc = documents.get_document(doc_id, current_user)
         content = documents.read_content(doc, current_user, purpose="edit") or {}
         db.session.commit()
+        reads_from_here()
         for key, value in content.items():
             if key in form._fields:
                 form[key].data = value
@@ -114,11 +124,20 @@ def _received_cryptogram(form) -> tuple[bytes | None, str | None]:
 @bp.get("/<int:doc_id>")
 @roles_required(*STAFF)
 def show(doc_id):
+    return _show(documents.get_document(doc_id, current_user))
+
+
+@bp.post("/<int:doc_id>/baca")
+@roles_required(*STAFF)
+def read(doc_id):
+    """Reveal the decrypted text: a POST with CSRF, so no link elsewhere can make a user read."""
     doc = documents.get_document(doc_id, current_user)
-    content = None
-    if request.args.get("baca") == "1":
-        content = documents.read_content(doc, current_user)
-        db.session.commit()
+    content = documents.read_content(doc, current_user)
+    db.session.commit()
+    return _show(doc, content)
+
+
+def _show(doc, content=None):
     events = audit.events_for(doc.id)
     return render_template("documents/show.html", events=events, content=content,
                            can_read=documents.can_read_content(doc, current_user),
@@ -135,6 +154,7 @@ def card(doc_id):
 
 @bp.get("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_only
 def action_form(doc_id, action):
     doc = documents.get_document(doc_id, current_user)
     t = workflow.get_transition(action)
@@ -143,7 +163,23 @@ def action_form(doc_id, action):
     except DomainError as e:
         return _refused(doc, e)
     form = build_form(action, doc)
-    ctx = card_context(doc, form=form, transition=t)
+    ctx = card_context(doc, form=form, transition=t, reveal_needed=action == "revise")
+    if is_htmx_partial():
+        return render_template("board/_card.html", **ctx)
+    return render_template("documents/action.html", **ctx)
+
+
+@bp.post("/<int:doc_id>/aksi/revise/buka")
+@roles_required("sandiman", "kasi")
+def revise_open(doc_id):
+    """The revise form filled with the current text: revealing it is a POST (audited read)."""
+    doc = documents.get_document(doc_id, current_user)
+    t = workflow.get_transition("revise")
+    try:
+        workflow.check(doc, t, current_user)
+    except DomainError as e:
+        return _refused(doc, e)
+    ctx = card_context(doc, form=build_form("revise", doc, reveal=True), transition=t)
     if is_htmx_partial():
         return render_template("board/_card.html", **ctx)
     return render_template("documents/action.html", **ctx)
@@ -151,9 +187,13 @@ def action_form(doc_id, action):
 
 @bp.post("/<int:doc_id>/aksi/<action>")
 @roles_required("sandiman", "kasi")
+@read_first
 def action_submit(doc_id, action):
-    doc = documents.get_document(doc_id, current_user, for_update=True)
     t = workflow.get_transition(action)
+    early = _refuse_before_locking(doc_id, t)
+    if early is not None:
+        return early
+    doc = documents.get_document(doc_id, current_user, for_update=True)
     formdata = CombinedMultiDict((request.files, request.form)) if request.files else request.form
     form = build_form(action, doc, formdata=formdata)
     try:
@@ -168,15 +208,33 @@ def action_submit(doc_id, action):
         doc = workflow.run(doc_id, action, current_user, form_data(form),
                            expected_version=int(version) if str(version).isdigit() else None)
     except DomainError as e:
+        reads_from_here()  # the refusal only renders: a deferred snapshot
         doc = documents.get_document(doc_id)
         if show_errors(form, e):
             return _form_errors(doc, form, t)
         return _refused(doc, e)
+    reads_from_here()  # committed: what follows only renders, from a deferred snapshot (never the lock)
     message = result_message(action, doc)
     if is_htmx_partial():
-        return _board_update(doc, old_step, message)
+        return _moved(doc_id, old_step, message)
     flash(message, "success")
-    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc.id) or url_for("board.index"))
+    return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc_id) or url_for("board.index"))
+
+
+def _refuse_before_locking(doc_id, t):
+    """A form sent for an older version or step (the other session won) is refused from a read,
+    without queueing for the write lock behind the winner's work (the PDFs of steps 6 to 8).
+    Passing here proves nothing: the locked path checks again."""
+    version = str(request.form.get("version", ""))
+    reads_from_here()
+    doc = documents.get_document(doc_id, current_user)
+    try:
+        workflow.check_current(doc, t, current_user, int(version) if version.isdigit() else None)
+    except DomainError as e:
+        return _refused(doc, e)
+    db.session.rollback()
+    writes_from_here()
+    return None
 
 
 def _form_errors(doc, form, t):
@@ -193,11 +251,21 @@ def _refused(doc, error: DomainError):
                            message=error.message, doc=doc), error.status
 
 
-def _board_update(doc, old_step, message):
-    """Re-render the two affected columns out of band, plus the flash; the card moves with them."""
+def _moved(doc_id, old_step, message):
+    """Answer a transition with what moved, out of band: the card leaves its column and enters
+    the other at its place on the first page (or is replaced in place), both counts, the flash."""
     filters = board_q.Filters.from_url(request.headers.get("HX-Current-URL"))
+    doc = documents.get_document(doc_id)
     steps = sorted({workflow.Step(old_step), workflow.Step(doc.step)})
-    cols = board_q.columns(filters, current_user, steps=steps)
-    return (render_template("board/_update.html", columns=cols, message=message, filters=filters,
-                            marker=board_q.change_marker()),
+    cols = board_q.columns(filters, current_user, steps=steps, load=False)
+    target = next(c for c in cols if c.step == doc.step)
+    ids = [r.id for r in target.cards]
+    place, after_id = None, None
+    if old_step == doc.step:
+        place = "replace"
+    elif doc.id in ids:
+        index = ids.index(doc.id)
+        place, after_id = ("first", None) if index == 0 else ("after", ids[index - 1])
+    return (render_template("board/_moved.html", place=place, after_id=after_id, columns=cols,
+                            message=message, **card_context(doc)),
             200, {"HX-Reswap": "none"})

@@ -1,0 +1,135 @@
+"""Text search of the board, the agenda book and the archive, served by an index.
+
+The meaning stays what every search box of the app has always had: a case-insensitive
+substring match ("contains"). A substring (`%text%`) cannot use a B-tree index, so counting the
+matches scanned every row (100,000+ in the agenda book). Now:
+
+- SQLite: FTS5 tables with the trigram tokenizer over the searched columns, external-content
+  (no copy of the text) and kept in step by triggers on insert, update and delete of the base
+  rows: the append-only agenda book and the documents. A query of three characters or more
+  first takes the candidate rows from the index (`MATCH "text"`: rows containing the text,
+  case folded), then applies the same LIKE as before to them, so the answer is exactly the
+  substring search's. Shorter queries (the index knows only trigrams) use the plain LIKE.
+- PostgreSQL: pg_trgm GIN indexes on lower(column); the planner serves the same
+  `lower(column) LIKE '%text%'` from them, and PostgreSQL keeps its indexes in step itself.
+
+tests/web/test_search_index.py compares the answers with a plain substring search.
+"""
+from sqlalchemy import func, literal_column, or_, select, text, true
+
+from naskah.extensions import db
+from naskah.models import AgendaEntry, Document
+
+MIN_INDEXED = 3  # trigram: shorter text cannot be looked up in the index
+
+# name -> (base table, indexed columns). Column lists are also the FTS5 tables' columns.
+INDEXES = {
+    "agenda_search": ("agenda_entries", ("sender", "letter_number")),
+    "document_search": ("documents", ("sender_agency", "sender_ref_number", "forwarded_to")),
+}
+
+
+def _sqlite_ddl(name: str) -> list[str]:
+    table, cols = INDEXES[name]
+    names = ", ".join(cols)
+    new = ", ".join(f"new.{c}" for c in cols)
+    old = ", ".join(f"old.{c}" for c in cols)
+    return [
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {name} USING fts5({names}, content='{table}', "
+        f"content_rowid='id', tokenize='trigram')",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_ai AFTER INSERT ON {table} BEGIN "  # nosec B608 - names from INDEXES, no input
+        f"INSERT INTO {name}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_ad AFTER DELETE ON {table} BEGIN "  # nosec B608 - names from INDEXES, no input
+        f"INSERT INTO {name}({name}, rowid, {names}) VALUES ('delete', old.id, {old}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {name}_au AFTER UPDATE OF {names} ON {table} BEGIN "  # nosec B608 - names from INDEXES, no input
+        f"INSERT INTO {name}({name}, rowid, {names}) VALUES ('delete', old.id, {old}); "
+        f"INSERT INTO {name}(rowid, {names}) VALUES (new.id, {new}); END",
+        f"INSERT INTO {name}({name}) VALUES ('rebuild')",  # nosec B608 - names from INDEXES, no input
+    ]
+
+
+def _postgres_ddl(name: str) -> list[str]:
+    table, cols = INDEXES[name]
+    return ["CREATE EXTENSION IF NOT EXISTS pg_trgm"] + [
+        f"CREATE INDEX IF NOT EXISTS ix_trgm_{table}_{c} ON {table} USING gin (lower({c}) gin_trgm_ops)"
+        for c in cols]
+
+
+def install(connection, name: str) -> None:
+    """Create one search index with what keeps it in step (create_all; the migration has a copy)."""
+    ddl = _postgres_ddl(name) if connection.dialect.name == "postgresql" else _sqlite_ddl(name)
+    for statement in ddl:
+        connection.exec_driver_sql(statement)
+
+
+def is_search_object(name: str | None) -> bool:
+    """The index's own tables (FTS5 shadow tables) and indexes, which the models do not declare."""
+    return bool(name) and (name.startswith(tuple(INDEXES)) or name.startswith("ix_trgm_"))
+
+
+def _after_create(target, connection, **kw):
+    for name, (table, _cols) in INDEXES.items():
+        if table == target.name:
+            install(connection, name)
+
+
+def init_app(app) -> None:
+    """create_all builds the search indexes with their tables (the migration has a copy)."""
+    for model in (AgendaEntry, Document):
+        if not db.event.contains(model.__table__, "after_create", _after_create):
+            db.event.listen(model.__table__, "after_create", _after_create)
+
+
+# -- conditions -------------------------------------------------------------------------------
+def like_pattern(q: str) -> str:
+    """A LIKE pattern for "contains q", with LIKE's own wildcards in q taken literally."""
+    escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def contains(column, q: str):
+    """Case-insensitive substring match. SQLite's LIKE already ignores (ASCII) case, and its
+    lower() folds only ASCII too, so lower() there would only cost a call per row."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        return column.like(like_pattern(q), escape="\\")
+    return func.lower(column).like(like_pattern(q), escape="\\")
+
+
+def candidates(name: str, id_column, q: str, columns: tuple | None = None):
+    """On SQLite, for q of MIN_INDEXED characters or more: id_column IN (rows of the FTS index
+    containing q). Always combined with the exact LIKE condition; true() where not applicable."""
+    if len(q) < MIN_INDEXED or db.session.get_bind().dialect.name != "sqlite":
+        return true()
+    phrase = '"' + q.replace('"', '""') + '"'
+    if columns:
+        phrase = "{" + " ".join(columns) + "}: " + phrase
+    rows = select(literal_column("rowid")).select_from(text(name)).where(text(f"{name} MATCH :phrase"))
+    return id_column.in_(rows.params(phrase=phrase))
+
+
+def any_contains(name: str, id_column, q: str, columns: dict):
+    """(any of `columns` contains q), served by the index `name`; columns: {fts name: column}."""
+    exact = or_(*(contains(col, q) for col in columns.values()))
+    return exact & candidates(name, id_column, q, tuple(columns) if len(columns) < len(INDEXES[name][1]) else None)
+
+
+def document_text_condition(q: str):
+    """The board's text filter: sender, sender's reference, addressee, or the agenda number."""
+    cond = any_contains("document_search", Document.id, q, {
+        "sender_agency": Document.sender_agency, "sender_ref_number": Document.sender_ref_number,
+        "forwarded_to": Document.forwarded_to})
+    if q.isdigit():
+        return or_(cond, Document.agenda_number == int(q))
+    return cond
+
+
+def archive_text_condition(q: str):
+    """The archive's sender box: sender or sender's reference."""
+    return any_contains("document_search", Document.id, q, {
+        "sender_agency": Document.sender_agency, "sender_ref_number": Document.sender_ref_number})
+
+
+def agenda_text_condition(q: str):
+    """The agenda book's sender box: sender or letter number."""
+    return any_contains("agenda_search", AgendaEntry.id, q, {
+        "sender": AgendaEntry.sender, "letter_number": AgendaEntry.letter_number})

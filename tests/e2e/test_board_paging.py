@@ -1,0 +1,96 @@
+"""Browser check of the paged board at 1366x768: a column with more cards than a page shows
+"tampilkan N lagi", which loads the next page in place; counts are totals; filters and the text
+search still find every card; a transition moves the card and both counts without a reload."""
+from datetime import timedelta
+
+from naskah.core.timeutil import utcnow
+from tests.e2e.conftest import screenshot, sign_in
+from tests.factories import PASSWORD, Factories
+
+PAGE = 5
+
+
+def seed(app):
+    make = Factories(app)
+    s1 = make.user("sandiman", username="budi", full_name="Budi Santoso")
+    kasi = make.user("kasi", username="agus", full_name="Agus Wibowo")
+    ids = []
+    for i in range(13):
+        sender = "Kantor Imigrasi Kelas II" if i % 4 == 0 else "Badan Siber dan Sandi Negara"
+        ids.append(make.document(step=1, sandiman=s1, kasi=kasi, sender_agency=sender, urgency="biasa",
+                                 received_at=utcnow() - timedelta(minutes=30 + i)))
+    make.document(step=2, sandiman=s1, kasi=kasi, sender_agency="Kejaksaan Negeri Pekalongan", urgency="kilat",
+                  received_at=utcnow() - timedelta(hours=3))
+    app.config["BOARD_PAGE_SIZE"] = PAGE
+    return s1, ids
+
+
+def cards(page, step):
+    return page.locator(f"#col-{step} article.card")
+
+
+def test_more_link_loads_the_next_page_in_place(live_server, page_factory):
+    s1, ids = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    assert page.locator("#count-1").inner_text() == "13"  # the total, not the page
+    assert cards(page, 1).count() == PAGE
+    more = page.locator("#more-1")
+    assert more.inner_text() == "tampilkan 8 lagi"
+    assert "s1=10" in more.get_attribute("href")  # without JavaScript: the board, column grown
+    screenshot(page, "board-paged")
+    more.click()
+    page.locator("#more-1", has_text="tampilkan 3 lagi").wait_for()
+    assert cards(page, 1).count() == 2 * PAGE
+    page.locator("#more-1").click()
+    page.wait_for_function("document.querySelectorAll('#col-1 article.card').length === 13")
+    assert page.locator("#more-1").count() == 0
+    shown = [int(a.get_attribute("id").split("-")[1]) for a in cards(page, 1).all()]
+    assert sorted(shown) == sorted(ids) and len(set(shown)) == 13  # every card once, none twice
+    assert page.locator("#count-1").inner_text() == "13"
+    assert page.js_errors == []
+
+
+def test_plain_link_grows_the_column_without_javascript(live_server, page_factory):
+    s1, _ = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan?s1=10")
+    assert cards(page, 1).count() == 10 and page.locator("#more-1").inner_text() == "tampilkan 3 lagi"
+
+
+def test_search_and_filters_find_every_card_with_totals(live_server, page_factory):
+    s1, _ = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    page.fill("#q", "imigrasi")
+    page.press("#q", "Enter")
+    page.locator("#count-1", has_text="4").wait_for()
+    assert cards(page, 1).count() == 4 and page.locator("#more-1").count() == 0
+    assert page.locator("#count-2").inner_text() == "0"
+    page.fill("#q", "")
+    page.press("#q", "Enter")
+    page.locator("#count-1", has_text="13").wait_for()
+    page.select_option("#f-urg", "kilat")
+    page.locator("#count-1", has_text="0").wait_for()
+    assert page.locator("#count-2").inner_text() == "1" and cards(page, 2).count() == 1
+    assert page.js_errors == []
+
+
+def test_transition_moves_the_card_and_both_counts(live_server, page_factory):
+    s1, ids = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    first = cards(page, 1).first
+    doc_id = int(first.get_attribute("id").split("-")[1])
+    first.get_by_role("link", name="Agendakan").click()
+    page.locator(f"#card-{doc_id}").get_by_role("button", name="Agendakan").click()
+    page.locator(f"#col-2 #card-{doc_id}").wait_for()
+    assert page.locator(f"#col-1 #card-{doc_id}").count() == 0
+    assert page.locator("#count-1").inner_text() == "12" and page.locator("#count-2").inner_text() == "2"
+    assert "Diagendakan" in page.locator("#flash").inner_text()
+    screenshot(page, "board-after-transition")
+    assert page.js_errors == []
