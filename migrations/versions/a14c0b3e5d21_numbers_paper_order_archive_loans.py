@@ -1,7 +1,7 @@
 """cover letter number at signing, receipt scan, archive location, borrowing log
 
 Revision ID: a14c0b3e5d21
-Revises: a15d3e5c0f21
+Revises: c3a9e12f0b71
 Create Date: 2026-12-01 21:45:00
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = 'a14c0b3e5d21'
-down_revision = 'a15d3e5c0f21'
+down_revision = 'c3a9e12f0b71'
 branch_labels = None
 depends_on = None
 
