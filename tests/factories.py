@@ -71,6 +71,8 @@ class Factories:
                 "deliver": {"recipient_name": "Penerima Uji"},
             }
             for action in STEP_ACTIONS[:step - 1]:
+                if action == "deliver":  # paper first: the copy is numbered and stamped at step 7
+                    workflow.apply(doc, "number_copy", sandiman, {})
                 actor = kasi if workflow.BY_ACTION[action].role.value == "kasi" else sandiman
                 workflow.apply(doc, action, actor, payloads.get(action, {}))
             db.session.commit()
@@ -123,7 +125,8 @@ def login(client, user, password=PASSWORD):
 
 
 # Transitions whose condition needs an earlier transition first: action -> (prerequisite, data).
-PREREQUISITES = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"})}
+PREREQUISITES = {"attach_resend": ("request_resend", {"reason": "Kriptogram terpotong"}),
+                 "deliver": ("number_copy", {})}
 
 
 def prepare_condition(app, action, sandiman, doc_id):

@@ -67,6 +67,7 @@ def signed_document(app, make, sandiman, kasi, step=7, **over) -> int:
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi, **over)
     advance(app, doc_id, "sign", kasi, {"courier_id": sandiman.id, "passphrase": PASSPHRASE})
     if step >= 8:
+        advance(app, doc_id, "number_copy", sandiman)
         advance(app, doc_id, "deliver", sandiman, {"recipient_name": "Rina Kartika"})
     if step >= 9:
         advance(app, doc_id, "archive", sandiman)
@@ -137,6 +138,16 @@ def png_bytes(kind: str = "stamp", size=(240, 240), fmt="PNG") -> bytes:
     out = io.BytesIO()
     (img.convert("RGB") if fmt == "JPEG" else img).save(out, fmt)
     return out.getvalue()
+
+
+def pdftotext(pdf: bytes, layout: bool = True) -> str:
+    """Text of a PDF as poppler's pdftotext reads it (fails, never skips, without poppler)."""
+    assert shutil.which("pdftotext"), "pdftotext (poppler-utils) is required: make test installs it"
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "in.pdf"
+        src.write_bytes(pdf)
+        args = ["pdftotext"] + (["-layout"] if layout else []) + [str(src), "-"]
+        return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def assert_strict_print_view(response) -> str:

@@ -10,7 +10,7 @@ from datetime import datetime, time, timedelta
 from sqlalchemy import select
 
 from naskah.complaints import flow as complaints
-from naskah.core.timeutil import WIB, format_short, utcnow
+from naskah.core.timeutil import WIB, utcnow
 from naskah.extensions import db
 from naskah.models.complaint import COMPLAINT_CHANNELS, COMPLAINT_STATUSES, Complaint
 from naskah.sla import due as sla
@@ -82,7 +82,8 @@ def summary_of(rows: list[dict]) -> dict:
         "by_status": by_status,
         "open": sum(1 for r in rows if r["status"] != complaints.Status.SELESAI.value),
         "overdue": sum(1 for r in rows if r["overdue"]),
-        "escalated": sum(1 for r in rows if r["escalated"]),
+        # what is true now: with an official at this moment (a resolved complaint no longer counts)
+        "escalated": sum(1 for r in rows if r["status"] == complaints.Status.DIESKALASI.value),
         "late_first_response": sum(1 for r in rows if r["late_first_response"]),
         "late_solution": sum(1 for r in rows if r["late_solution"]),
         "first_response_avg_hours": fr_avg,
@@ -108,36 +109,18 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_text(rows: list[dict], start_date, end_date) -> str:
-    """Semicolon-separated (opens in a spreadsheet set to Indonesian), with a summary block."""
-    import csv
-    import io
-
-    def cell(value):
-        if isinstance(value, bool):
-            return "ya" if value else "tidak"
-        if isinstance(value, datetime):
-            return format_short(value)
-        if isinstance(value, float):
-            return f"{value:.2f}".replace(".", ",")
-        return "" if value is None else str(value)
-
-    out = io.StringIO()
-    w = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    w.writerow(["Register pengaduan layanan", f"{start_date.isoformat()} s.d. {end_date.isoformat()}"])
-    w.writerow([label for _, label in CSV_COLUMNS])
-    for r in rows:
-        w.writerow([cell(r[key]) for key, _ in CSV_COLUMNS])
+def csv_rows(rows: list[dict], start_date, end_date) -> list[list]:
+    """The register and a summary block, as rows for naskah.csvexport (the office CSV convention)."""
+    out = [["Register pengaduan layanan", f"{start_date.isoformat()} s.d. {end_date.isoformat()}"],
+           [label for _, label in CSV_COLUMNS]]
+    out += [[r[key] for key, _ in CSV_COLUMNS] for r in rows]
     s = summary_of(rows)
-    w.writerow([])
-    w.writerow(["Jumlah", s["total"]])
-    for key, label in COMPLAINT_CHANNELS.items():
-        w.writerow([f"Saluran: {label}", s["by_channel"].get(key, 0)])
-    for key, label in COMPLAINT_STATUSES.items():
-        w.writerow([f"Status: {label}", s["by_status"].get(key, 0)])
-    w.writerow(["Lewat target (masih terbuka)", s["overdue"]])
-    w.writerow(["Rata-rata jam kerja s.d. tanggapan pertama", cell(s["first_response_avg_hours"])])
-    w.writerow(["Median jam kerja s.d. tanggapan pertama", cell(s["first_response_median_hours"])])
-    w.writerow(["Rata-rata jam kerja s.d. selesai", cell(s["solution_avg_hours"])])
-    w.writerow(["Median jam kerja s.d. selesai", cell(s["solution_median_hours"])])
-    return out.getvalue()
+    out += [[], ["Jumlah", s["total"]]]
+    out += [[f"Saluran: {label}", s["by_channel"].get(key, 0)] for key, label in COMPLAINT_CHANNELS.items()]
+    out += [[f"Status: {label}", s["by_status"].get(key, 0)] for key, label in COMPLAINT_STATUSES.items()]
+    out += [["Lewat target (masih terbuka)", s["overdue"]],
+            ["Rata-rata jam kerja s.d. tanggapan pertama", s["first_response_avg_hours"]],
+            ["Median jam kerja s.d. tanggapan pertama", s["first_response_median_hours"]],
+            ["Rata-rata jam kerja s.d. selesai", s["solution_avg_hours"]],
+            ["Median jam kerja s.d. selesai", s["solution_median_hours"]]]
+    return out

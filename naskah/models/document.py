@@ -96,9 +96,16 @@ class Document(db.Model):
     delivered_at = db.Column(UTCDateTime, nullable=True)
     recipient_name = db.Column(db.String(120), nullable=True)
     recipient_nip = db.Column(db.String(40), nullable=True)
+    cover_number = db.Column(db.String(80), nullable=True)         # reserved at signing (step 7)
+    receipt_scan_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
 
     # Step 9: archive
     archived_at = db.Column(UTCDateTime, nullable=True, index=True)  # the board's "archived this week"
+    archive_cabinet = db.Column(db.String(40), nullable=True)      # where the paper is kept
+    archive_shelf = db.Column(db.String(40), nullable=True)
+    archive_box = db.Column(db.String(40), nullable=True)
+    archive_folder = db.Column(db.String(40), nullable=True)
+    archive_note = db.Column(db.String(500), nullable=True)
 
     # Paper side (naskah.paperflow): frozen, signed and stamped PDFs live in the vault
     cover_pdf_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)

@@ -109,6 +109,7 @@ def demo_command(password, count, seed):
             ("decrypt", clerk, {"plaintext": message, "addressee": "Wali Kota Pekalongan",
                                 "subject": "Berita rahasia", "copy_index": 1, "copy_total": 1}),
             ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id, "passphrase": password}),
+            ("number_copy", clerk, {}),
             ("deliver", clerk, {"recipient_name": "Rina Kartika", "recipient_nip": "198811112012122001"}),
             ("archive", clerk, {}),
         ]

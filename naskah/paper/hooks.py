@@ -4,7 +4,8 @@
 - sign (7): the kasi's certificate signs exactly that PDF (PAdES) or, for an office without
   electronic signatures, the signature is recorded as made by hand ("basah");
 - return (7 to 5) and revise: the frozen PDF and its verification code are voided;
-- deliver (8): the stamp goes on the copy and the cover letter, the receipt is produced;
+- sign (7) also reserves the cover letter's number and writes it in the Nomor field (covernumber);
+- number_copy (still 7): the stamp goes on the copy and the cover letter, the receipt is produced;
 - archive (9): the retention date is set from the per-classification period.
 """
 import hashlib
@@ -14,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict
 from naskah.core.timeutil import to_wib
-from naskah.paper import esign, issued, letters
+from naskah.paper import covernumber, esign, issued, letters, loans
 from naskah.paper import office as officesettings
 from naskah.printing import formatting as fmt
 from naskah.printing.overlay import stamp_pdf
@@ -46,8 +47,8 @@ def freeze_cover(ctx):
     paper = issued.issue("cover_letter", document=doc, signer_name=letters.kasi_signer()["name"],
                          signer_role="Ditandatangani oleh", classification=doc.classification, issued_at=now)
     paraf = {"initials": letters.initials(actor.full_name), "time": now}
-    pdf = letters.render_pdf("cover_letter.html",
-                             letters.cover_context(doc, letters.letters_of(doc), code=paper.code, paraf=paraf))
+    pdf = letters.render_pdf("cover_letter.html", letters.cover_context(
+        doc, letters.letters_of(doc), code=paper.code, paraf=paraf, frozen=True))
     _replace_blob(doc, "cover_pdf_blob_id", pdf, "cover_letter_paraf")
     issued.add_file(paper, pdf, "diparaf")
     ctx.frozen_pdf_sha256 = _sha(pdf)  # the paraf effect records it; paraf_at is ctx.now as printed
@@ -55,27 +56,36 @@ def freeze_cover(ctx):
 
 
 def sign_cover(ctx):
-    """After the sign effect: sign the frozen PDF, or record a handwritten signature."""
+    """After the sign effect: number the frozen PDF, then sign it (or record a handwritten signature)."""
     doc, actor, data = ctx.doc, ctx.actor, ctx.data
     row = esign.usable_cert(actor)
     paper = issued.current(doc.id, "cover_letter")
+    number = covernumber.reserve(doc)
     if paper is not None:
-        paper.signer_name, paper.issued_at = actor.full_name, doc.signed_at
+        paper.signer_name, paper.issued_at, paper.number = actor.full_name, doc.signed_at, number
+    frozen = vault.load_id(doc.cover_pdf_blob_id)
+    if frozen is not None and _sha(frozen) != doc.paraf_sha256:
+        frozen = None
     if row is None:
         doc.signature_kind = "basah"
-        return {"signature": "basah"}
-    frozen = vault.load_id(doc.cover_pdf_blob_id)
-    if frozen is None or paper is None or _sha(frozen) != doc.paraf_sha256:
+        if frozen is not None and paper is not None:  # the numbered letter the kasi signs with a pen
+            numbered = covernumber.write_number(frozen, number)
+            _replace_blob(doc, "signed_pdf_blob_id", numbered, "cover_letter_numbered")
+            issued.add_file(paper, numbered, "dinomori")
+        return {"signature": "basah", "cover_number": number}
+    if frozen is None or paper is None:
         raise Conflict("PDF surat pengantar yang diparaf tidak ditemukan atau berbeda; "
                        "kembalikan ke Sandiman untuk paraf ulang.")
-    signed = esign.sign(frozen, actor, data.get("passphrase"), row=row, qr_text=issued.verify_url(paper.code),
-                        signing_time=doc.signed_at, location=settings.get("office_city"))
+    signed = esign.sign(covernumber.write_number(frozen, number), actor, data.get("passphrase"), row=row,
+                        qr_text=issued.verify_url(paper.code), signing_time=doc.signed_at,
+                        location=settings.get("office_city"))
     _replace_blob(doc, "signed_pdf_blob_id", signed, "cover_letter_signed")
     doc.signed_sha256 = _sha(signed)
     doc.signature_kind = "elektronik"
     doc.signing_cert_id = row.id
     issued.add_file(paper, signed, "ditandatangani")
-    return {"signature": "elektronik", "certificate": row.fingerprint[:16], "signed_sha256": doc.signed_sha256}
+    return {"signature": "elektronik", "certificate": row.fingerprint[:16], "signed_sha256": doc.signed_sha256,
+            "cover_number": number}
 
 
 def void_cover(ctx):
@@ -106,8 +116,8 @@ def stamp_papers(ctx):
     cover_paper = issued.current(doc.id, "cover_letter")
     base = vault.load_id(doc.signed_pdf_blob_id) or vault.load_id(doc.cover_pdf_blob_id)
     if base is not None and cover_paper is not None:
-        cover_paper.number = doc.letter_number
-        note = [f"Nomor surat: {doc.letter_number}", f"Dicap: {fmt.tanggal_jam(now)}"]
+        cover_paper.number = doc.cover_number or cover_paper.number
+        note = [f"Dicap: {fmt.tanggal_jam(now)}"]
         qr = None if doc.signature_kind == "elektronik" else qr_png(issued.verify_url(cover_paper.code))
         stamped = stamp_pdf(base, stamp_png=stamp, stamp_box_mm=STAMP_BOX_MM, lines=note,
                             text_at_mm=NOTE_AT_MM, qr_png=qr, qr_box_mm=QR_BOX_MM)
@@ -122,6 +132,12 @@ def stamp_papers(ctx):
     _replace_blob(doc, "receipt_blob_id", receipt_pdf, "receipt")
     issued.add_file(receipt_paper, receipt_pdf, "tanda terima")
     return {"stamped": bool(stamp), "papers": [copy_paper.id, getattr(cover_paper, "id", None), receipt_paper.id]}
+
+
+def copy_attachments(ctx):
+    """Before numbering the copy: its "Lampiran", the words the copy letter prints too."""
+    ctx.data["attachments"] = letters.lampiran_text(ctx.doc, letters.letters_of(ctx.doc))
+    return {}
 
 
 def retention_years(classification: str) -> int:
@@ -143,5 +159,7 @@ def init_hooks(app) -> None:
     workflow.add_hook(app, "sign", sign_cover)
     workflow.add_hook(app, "return", void_cover)
     workflow.add_hook(app, "revise", void_cover)
-    workflow.add_hook(app, "deliver", stamp_papers)
+    workflow.add_hook(app, "number_copy", copy_attachments, when="before")
+    workflow.add_hook(app, "number_copy", stamp_papers)
     workflow.add_hook(app, "archive", set_retention)
+    workflow.add_hook(app, "archive", lambda ctx: loans.set_location(ctx.doc, ctx.actor, ctx.data))

@@ -6,4 +6,6 @@ EVENT_LABELS = {
     "archive.dispose": "Arsip dimusnahkan", "settings.update": "Pengaturan kantor diubah",
     "pki.issue": "Sertifikat tanda tangan diterbitkan", "pki.import": "Sertifikat tanda tangan diimpor",
     "pki.revoke": "Sertifikat tanda tangan dicabut", "pki.trust_root": "CA tepercaya ditambahkan",
+    "archive.lend": "Berkas arsip dipinjam", "archive.return": "Berkas arsip dikembalikan",
+    "print.archive_loans": "Log peminjaman arsip dicetak",
 }

@@ -15,6 +15,7 @@ from naskah.models import AgendaEntry, Document, Role, User
 from naskah.paper import issued
 from naskah.paper import office as officesettings
 from naskah.printing import render as r
+from naskah.printing.formatting import terbilang
 
 ENVELOPE_KINDS = {"dalam": "inner", "luar": "outer", "tunggal": "single"}
 ENVELOPE_LABELS = {"dalam": "Amplop dalam", "luar": "Amplop luar", "tunggal": "Amplop"}
@@ -85,6 +86,16 @@ def _attachments(text: str | None) -> list[str]:
     return [p for p in parts if p]
 
 
+def lampiran_text(doc: Document, content: dict) -> str:
+    """The copy letter's "Lampiran", the same words the agenda book writes for it: what was
+    registered with the cryptogram, else the number of attachment items (at least the copy)."""
+    registered = db.session.get(AgendaEntry, doc.agenda_entry_id) if doc.agenda_entry_id else None
+    if registered is not None and registered.attachments:
+        return registered.attachments
+    n = max(1, len(_attachments(content.get("attachments"))))
+    return f"{n} ({terbilang(n)}) berkas"
+
+
 def _copy_entry(doc: Document) -> AgendaEntry | None:
     return db.session.get(AgendaEntry, doc.copy_entry_id) if doc.copy_entry_id else None
 
@@ -100,6 +111,7 @@ def copy_context(doc: Document, content: dict, *, stamp: bool = False, code: str
         "date": entry.received_on if entry else to_wib(doc.decrypted_at or utcnow()).date(),
         "addressee": content.get("addressee") or "", "subject": content.get("subject") or "",
         "body": content.get("plaintext") or "", "attachments": _attachments(content.get("attachments")),
+        "lampiran": (entry.attachments if entry and entry.attachments else lampiran_text(doc, content)),
         "copied_by": person(doc.assigned_to, "Sandiman"),
         "stamp_image": officesettings.image_bytes("office_stamp") if stamp else None,
         "qr_text": issued.verify_url(code) if code else None,
@@ -107,7 +119,9 @@ def copy_context(doc: Document, content: dict, *, stamp: bool = False, code: str
     }
 
 
-def cover_context(doc: Document, letters: dict, *, code: str | None = None, paraf=None) -> dict:
+def cover_context(doc: Document, letters: dict, *, code: str | None = None, paraf=None,
+                  frozen: bool = False) -> dict:
+    """`frozen`: the paraf'd PDF leaves the Nomor field empty; signing writes the number there."""
     year = to_wib(utcnow()).year
     items = [{
         "name": letters.get("cover_item") or "Salinan berita rahasia",
@@ -119,7 +133,7 @@ def cover_context(doc: Document, letters: dict, *, code: str | None = None, para
         paraf = {"initials": initials(doc.paraf_by.full_name), "time": doc.paraf_at}
     ctx = {
         "office": office(), "classification": doc.classification,
-        "number": doc.letter_number or number_placeholder(year),
+        "number": doc.cover_number or ("" if frozen else number_placeholder(year)),
         "date": doc.paraf_at or utcnow(),  # the letter is dated when it is frozen at paraf
         "addressee": letters.get("addressee") or "", "items": items, "paraf": paraf,
         "signer": kasi_signer(),
@@ -140,8 +154,18 @@ def envelope_context(doc: Document, kind: str, letters: dict) -> dict:
         raise DomainError("Naskah Terbatas dan Biasa memakai satu amplop.", field="jenis")
     return {"kind": ENVELOPE_KINDS[kind], "office": office(), "classification": doc.classification,
             "letter_number": doc.letter_number or number_placeholder(to_wib(utcnow()).year),
-            "addressee": directory.envelope_addressee(letters.get("addressee") or ""),
+            "addressee": _envelope_addressee(letters),
             "urgency": doc.urgency_label if doc.urgency != "biasa" else None}
+
+
+def _envelope_addressee(letters: dict):
+    """The directory's entry when the addressee names one, else the name with the address typed
+    at step 5; the envelope prints the address lines, then "di Tempat"."""
+    name = letters.get("addressee") or ""
+    found = directory.envelope_addressee(name)
+    if isinstance(found, dict):
+        return found
+    return {"title": name, "name": None, "address": letters.get("addressee_address") or ""}
 
 
 def envelope_kinds(doc: Document) -> list[str]:

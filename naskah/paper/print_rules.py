@@ -83,7 +83,9 @@ def envelope(doc: Document, user: User, kind: str, size: str, fmt: str) -> Print
 
 
 def receipt(doc: Document, user: User, fmt: str) -> Printed:
-    _usable(doc, 8, "Tanda terima")
+    _usable(doc, 7, "Tanda terima")
+    if not doc.copy_entry_id:
+        raise Conflict("Tanda terima tersedia setelah salinan dinomori dan dicap.")
     out = Printed("receipt.html", filename=f"tanda-terima-{_slug(doc)}", variant="resi")
     if fmt == "pdf" and doc.receipt_blob_id:
         out.pdf = vault.load_id(doc.receipt_blob_id)
@@ -110,7 +112,7 @@ def available(doc: Document, user: User) -> dict:
         offers["pengantar"] = ("dicap" if doc.stamped_cover_blob_id else "ditandatangani" if doc.signed_pdf_blob_id
                                else "diparaf" if doc.step >= 6 and doc.cover_pdf_blob_id else "draf")
         offers["amplop"] = letters.envelope_kinds(doc)
-    if doc.step >= 8 and doc.copy_entry_id:
+    if doc.step >= 7 and doc.copy_entry_id:
         offers["tanda-terima"] = "resi"
     return offers
 

@@ -69,6 +69,26 @@ def hari_tanggal(value: dt.date | dt.datetime | None) -> str:
     return f"{HARI[d.weekday()]}, {tanggal(d)}"
 
 
+def kalimat(text) -> str:
+    """End a sentence with one period, also after a name with a degree ("S.Kom." stays "S.Kom.")."""
+    text = str(text or "").rstrip()
+    return text if text.endswith(".") else text + "."
+
+
+def terbilang(number: int) -> str:
+    """2026 -> 'dua ribu dua puluh enam' (num2words' Indonesian rules: sebelas, seratus, seribu)."""
+    from num2words import num2words
+    return num2words(int(number), lang="id")
+
+
+def hari_tanggal_terbilang(value: dt.date | dt.datetime | None) -> str:
+    """'Selasa tanggal satu bulan Desember tahun dua ribu dua puluh enam' as official minutes write it."""
+    if not value:
+        return ""
+    d = to_wib(value).date() if isinstance(value, dt.datetime) else value
+    return f"{HARI[d.weekday()]} tanggal {terbilang(d.day)} bulan {BULAN[d.month - 1]} tahun {terbilang(d.year)}"
+
+
 def tempat_tanggal(city: str, value: dt.date | dt.datetime | None) -> str:
     """'Pekalongan, 28 November 2026' for the date line of a letter."""
     return f"{city}, {tanggal(value)}" if city else tanggal(value)

@@ -13,20 +13,23 @@ from naskah.printing.sign import _load_pyhanko
 from .render import FONT_FILES, FONTS_DIR, MM_TO_PT, RenderError
 
 _FONT = "NaskahOverlaySans"
+_FONTS = {"sans": "NaskahOverlaySans", "serif": "NaskahOverlaySerif"}
 
 
-def _font() -> str:
+def _font(face: str = "sans") -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
+    name = _FONTS[face]
     try:
-        pdfmetrics.getFont(_FONT)
+        pdfmetrics.getFont(name)
     except KeyError:
-        pdfmetrics.registerFont(TTFont(_FONT, str(FONTS_DIR / FONT_FILES["sans"])))
-    return _FONT
+        pdfmetrics.registerFont(TTFont(name, str(FONTS_DIR / FONT_FILES[face])))
+    return name
 
 
 def _overlay_page(width_pt: float, height_pt: float, stamp_png: bytes | None, stamp_box_mm,
-                  lines: list[str], text_at_mm, qr_png: bytes | None, qr_box_mm) -> bytes:
+                  lines: list[str], text_at_mm, qr_png: bytes | None, qr_box_mm,
+                  font_size: float = 8.5, face: str = "sans", baseline_pt: float | None = None) -> bytes:
     """A transparent one-page PDF holding only the stamp image and the note lines."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen import canvas
@@ -43,12 +46,12 @@ def _overlay_page(width_pt: float, height_pt: float, stamp_png: bytes | None, st
         c.drawImage(ImageReader(io.BytesIO(qr_png)), left * MM_TO_PT, height_pt - (top + h) * MM_TO_PT,
                     w * MM_TO_PT, h * MM_TO_PT)
     if lines:
-        c.setFont(_font(), 8.5)
+        c.setFont(_font(face), font_size)
         x, top = text_at_mm
-        y = height_pt - top * MM_TO_PT - 8.5
+        y = baseline_pt if baseline_pt is not None else height_pt - top * MM_TO_PT - font_size
         for line in lines:
             c.drawString(x * MM_TO_PT, y, line)
-            y -= 11
+            y -= font_size * 1.3
     c.showPage()
     c.save()
     return buf.getvalue()
@@ -56,7 +59,8 @@ def _overlay_page(width_pt: float, height_pt: float, stamp_png: bytes | None, st
 
 def stamp_pdf(pdf: bytes, *, stamp_png: bytes | None, stamp_box_mm: tuple, lines: list[str] = (),
               text_at_mm: tuple = (20.0, 230.0), qr_png: bytes | None = None,
-              qr_box_mm: tuple = (20.0, 182.0, 22.0, 22.0), page: int = 0) -> bytes:
+              qr_box_mm: tuple = (20.0, 182.0, 22.0, 22.0), page: int = 0, font_size: float = 8.5,
+              face: str = "sans", baseline_pt: float | None = None) -> bytes:
     """Return `pdf` plus an incremental update that paints the stamp, a QR and `lines` on `page`.
 
     Boxes are in mm from the page's top-left corner: (left, top, width, height); text (left, top).
@@ -72,9 +76,9 @@ def stamp_pdf(pdf: bytes, *, stamp_png: bytes | None, stamp_box_mm: tuple, lines
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
         box = PdfReader(io.BytesIO(pdf)).pages[page].mediabox
         overlay = _overlay_page(float(box.width), float(box.height), stamp_png, stamp_box_mm,
-                                list(lines), text_at_mm, qr_png, qr_box_mm)
+                                list(lines), text_at_mm, qr_png, qr_box_mm, font_size, face, baseline_pt)
         xobj = writer.import_page_as_xobject(PdfFileReader(io.BytesIO(overlay)), 0)
-        name = "/NaskahCap"
+        name = f"/NaskahCap{pdf.count(b'/NaskahCap') or ''}"  # each overlay (number, stamp) its own name
         paint = writer.add_object(generic.StreamObject(stream_data=f"q {name} Do Q".encode()))
         resources = generic.DictionaryObject({
             pdf_name("/XObject"): generic.DictionaryObject({pdf_name(name): xobj})})

@@ -5,25 +5,24 @@ report page, its CSV and its PDF always show the same numbers.
 """
 from __future__ import annotations
 
-import csv
-import io
 import threading
 
 from naskah.audit.chain import head_fingerprint
-from naskah.core import settings
+from naskah.core import csvexport, settings
 from naskah.core.timeutil import format_datetime, utcnow, wib_today
 from naskah.models import CLASSIFICATIONS
+from naskah.paper import letters
 from naskah.printing import render_pdf
 from naskah.printing.render import FONTS_DIR
 from naskah.sla import charts, metrics
 from naskah.workflow.engine import STEP_LABELS, Step
 
-CSV_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _PDF_LOCK = threading.Lock()
 
 
 def hours_text(value) -> str:
-    return "\u2013" if value is None else f"{value:.2f}".replace(".", ",")
+    """Working hours with a decimal comma; an em dash when there is nothing to average."""
+    return "\u2014" if value is None else f"{value:.2f}".replace(".", ",")
 
 
 def daily_chart(daily, title: str) -> str:
@@ -88,11 +87,6 @@ def report_charts(report) -> dict:
 
 
 # -- CSV --------------------------------------------------------------------------------------
-def _cell(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(CSV_DANGEROUS) else text
-
-
 def csv_rows(report) -> list[list]:
     """Long format: section, item, detail, value (one line per figure)."""
     o = report.outcome
@@ -114,7 +108,8 @@ def csv_rows(report) -> list[list]:
                      "" if s.mean_hours is None else s.mean_hours])
         rows.append(["waktu per langkah (jam kerja)", f"{s.step} {s.label}", "persentil 90",
                      "" if s.p90_hours is None else s.p90_hours])
-    rows += [["menunggu kiriman ulang", "naskah", "", report.waiting_docs],
+    rows += [["menunggu kiriman ulang", "naskah saat ini", "", report.waiting_now],
+             ["menunggu kiriman ulang", "naskah", "", report.waiting_docs],
              ["menunggu kiriman ulang", "jam kerja", "", report.waiting_hours],
              ["dekripsi gagal", "kejadian", metrics.DECRYPT_FAILED, report.decrypt_failures]]
     for section, value in (("pengaduan", report.complaints), ("indeks survei", report.survey)):
@@ -130,11 +125,8 @@ def csv_rows(report) -> list[list]:
 
 
 def csv_bytes(report) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    for row in csv_rows(report):
-        writer.writerow([_cell(v) for v in row])
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: spreadsheet programs read UTF-8
+    """The office CSV convention (naskah.csvexport): semicolons, decimal comma, UTF-8 with BOM."""
+    return csvexport.to_bytes(csv_rows(report))
 
 
 # -- PDF --------------------------------------------------------------------------------------
@@ -163,6 +155,7 @@ def pdf_context(report, printed_by: str) -> dict:
     svg = report_charts(report)
     return {
         "office": office(), "report": report, "period": report.label, "kasi_title": settings.get("kasi_title"),
+        "signer": letters.kasi_signer(),
         "audit_fingerprint": head_fingerprint(),  # paper that can contradict a rewritten database
         "steps": report.steps, "sla_steps": list(metrics.SLA_STEPS), "classifications": CLASSIFICATIONS,
         "complaints": metrics.figure_pairs(report.complaints), "survey": metrics.figure_pairs(report.survey),

@@ -15,11 +15,12 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from naskah.agenda import book as agenda
 from naskah.audit import chain as audit
-from naskah.core import registry, settings, vault
+from naskah.core import registry, vault
 from naskah.core.errors import Conflict, DomainError, Forbidden
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import Document, Role, User
+from naskah.workflow import delivery
 
 
 class Step(enum.IntEnum):
@@ -90,8 +91,11 @@ TRANSITIONS = (
     Transition("initial", Step.DIDEKRIPSI, Step.DIPARAF, Role.SANDIMAN, "Paraf & ajukan ke Kasi", guard="assignee"),
     Transition("sign", Step.DIPARAF, Step.DITANDATANGANI, Role.KASI, "Tandatangani", needs=("courier_id",)),
     Transition("return", Step.DIPARAF, Step.DIDEKRIPSI, Role.KASI, "Kembalikan untuk perbaikan", needs=("reason",)),
-    Transition("deliver", Step.DITANDATANGANI, Step.DIDISTRIBUSIKAN, Role.SANDIMAN, "Nomori & distribusikan",
-               guard="courier", needs=("recipient_name",)),
+    # Step 8 in paper order (naskah.workflow.delivery): number and stamp first, print, carry, then record.
+    Transition("number_copy", Step.DITANDATANGANI, Step.DITANDATANGANI, Role.SANDIMAN, "Nomori & cap salinan",
+               guard="courier", condition="not_numbered"),
+    Transition("deliver", Step.DITANDATANGANI, Step.DIDISTRIBUSIKAN, Role.SANDIMAN, "Catat penerimaan",
+               guard="courier", needs=("recipient_name",), condition="numbered"),
     Transition("archive", Step.DIDISTRIBUSIKAN, Step.DIARSIPKAN, Role.SANDIMAN, "Arsipkan"),
 )
 BY_ACTION = {t.action: t for t in TRANSITIONS}
@@ -276,7 +280,7 @@ def _assign(ctx):
     return {"assignee": sandiman.username}
 
 
-LETTER_FIELDS = ("subject", "cover_item", "cover_quantity", "cover_notes", "attachments")
+LETTER_FIELDS = ("subject", "cover_item", "cover_quantity", "cover_notes", "attachments", "addressee_address")
 
 
 def store_content(doc: Document, data: dict) -> None:
@@ -349,22 +353,12 @@ def _return(ctx):
     return {"reason": reason}
 
 
+def _number_copy(ctx):
+    return delivery.number_copy(ctx.doc, ctx.actor, ctx.data, ctx.now)
+
+
 def _deliver(ctx):
-    doc, actor, data = ctx.doc, ctx.actor, ctx.data
-    now = ctx.now
-    year = to_wib(now).year
-    entry = agenda.add_entry(
-        kind="salinan", year=year, received_on=to_wib(now).date(), sender=doc.sender_agency, actor=actor,
-        document=doc, letter_number=doc.sender_ref_number, letter_date=doc.sender_ref_date,
-        summary=f"salinan kriptogram no. agenda {doc.agenda_label}", forwarded_to=doc.forwarded_to,
-        classification=doc.classification,
-        notes=f"Salinan ke-{doc.copy_index or 1} dari {doc.copy_total or 1}")
-    doc.copy_entry_id = entry.id
-    doc.letter_number = settings.format_letter_number(entry.number, year)
-    doc.delivered_at = data.get("delivered_at") or now
-    doc.recipient_name = str(data["recipient_name"]).strip()
-    doc.recipient_nip = (data.get("recipient_nip") or "").strip() or None
-    return {"letter_number": doc.letter_number, "agenda": entry.label, "recipient": doc.recipient_name}
+    return delivery.record_delivery(ctx.doc, ctx.actor, ctx.data, ctx.now)
 
 
 def _archive(ctx):
@@ -376,7 +370,7 @@ def _archive(ctx):
 EFFECTS = {
     "register": _register, "report": _report, "assign": _assign, "decrypt": _decrypt,
     "revise": _revise, "initial": _initial, "sign": _sign, "return": _return,
-    "deliver": _deliver, "archive": _archive,
+    "number_copy": _number_copy, "deliver": _deliver, "archive": _archive,
     # the resend area's "after" hooks record the request and the resent cryptogram
     "request_resend": lambda ctx: {}, "attach_resend": lambda ctx: {},
 }

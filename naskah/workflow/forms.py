@@ -49,6 +49,9 @@ class ReceiveForm(FlaskForm):
     def validate_sender_ref_date(self, field):
         if field.data and field.data > (utcnow() + timedelta(days=1)).date():
             raise ValidationError("Tanggal surat tidak boleh di masa depan.")
+        received = self.received_at.data
+        if field.data and received and field.data > received.date():  # both are WIB wall dates
+            raise ValidationError("Tanggal surat tidak boleh sesudah tanggal kriptogram diterima.")
 
 
 class RegisterForm(VersionedForm):
@@ -86,6 +89,8 @@ class DecryptForm(VersionedForm):
             if has_decryption_keys():  # offer in-app decryption first when the office holds keys
                 self.method.data = "office"
     addressee = StringField("Kepada (alamat tujuan)", validators=[req(), maxlen(200)])
+    addressee_address = TextAreaField("Alamat penerima (untuk amplop)", validators=[Optional(), maxlen(300)],
+                                      render_kw={"rows": 2})
     subject = StringField("Perihal", validators=[req(), maxlen(300)])
     copy_index = IntegerField("Salinan ke-", default=1,
                               validators=[req(), NumberRange(1, 99, "Antara 1 dan 99.")])
@@ -131,11 +136,16 @@ class ReturnForm(VersionedForm):
     reason = TextAreaField("Alasan pengembalian", validators=[req(), maxlen(1000)])
 
 
+class NumberCopyForm(VersionedForm):
+    """Numbering and stamping the copy (naskah.delivery): nothing to type, the book gives the number."""
+
+
 class DeliverForm(VersionedForm):
     recipient_name = StringField("Nama penerima", validators=[req(), maxlen(120)])
     recipient_nip = StringField("NIP / nomor identitas penerima", validators=[Optional(), maxlen(40), nip_or_other_id])
     delivered_at = DateTimeLocalField("Waktu diterima penerima (WIB)", format=["%Y-%m-%dT%H:%M"],
-                                      validators=[Optional()])
+                                      validators=[InputRequired(message=REQUIRED)])
+    receipt_scan = FileField("Pindaian tanda terima yang sudah ditandatangani (PDF/JPEG/PNG, tidak wajib)")
 
     def validate_delivered_at(self, field):
         if field.data and wib_to_utc(field.data) > utcnow() + timedelta(minutes=5):
@@ -143,12 +153,17 @@ class DeliverForm(VersionedForm):
 
 
 class ArchiveForm(VersionedForm):
+    # Where the paper is kept (naskah.archiveloans); the document page shows it.
+    archive_cabinet = StringField("Lemari", validators=[req(), maxlen(40)])
+    archive_shelf = StringField("Rak", validators=[req(), maxlen(40)])
+    archive_box = StringField("Boks", validators=[req(), maxlen(40)])
+    archive_folder = StringField("Map", validators=[req(), maxlen(40)])
     note = StringField("Catatan arsip", validators=[Optional(), maxlen(500)])
 
 
 ACTION_FORMS = {
     "register": RegisterForm, "report": ReportForm, "assign": AssignForm, "decrypt": DecryptForm,
     "revise": ReviseForm, "initial": InitialForm, "sign": SignForm, "return": ReturnForm,
-    "deliver": DeliverForm, "archive": ArchiveForm,
+    "number_copy": NumberCopyForm, "deliver": DeliverForm, "archive": ArchiveForm,
     "request_resend": RequestResendForm, "attach_resend": AttachResendForm,
 }

@@ -96,10 +96,13 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     screenshot(k_page, "board-07-signed-kasi")
 
     s_page.locator(f"#col-7 #card-{doc_id}").wait_for(timeout=15_000)
-    _act(s_page, doc_id, "Nomori & distribusikan", fill={"[name=recipient_name]": "Rina Kartika",
-                                                         "[name=recipient_nip]": "198811112012122001"})
+    _act(s_page, doc_id, "Nomori & cap salinan")  # paper first: numbered and stamped, still at 7
+    assert _column_of(s_page, doc_id) == 7
+    _act(s_page, doc_id, "Catat penerimaan", fill={"[name=recipient_name]": "Rina Kartika",
+                                                   "[name=recipient_nip]": "198811112012122001"})
     assert _column_of(s_page, doc_id) == 8
-    _act(s_page, doc_id, "Arsipkan")
+    _act(s_page, doc_id, "Arsipkan", fill={"[name=archive_cabinet]": "L-01", "[name=archive_shelf]": "R-2",
+                                            "[name=archive_box]": "B-03", "[name=archive_folder]": "M-12"})
     assert _column_of(s_page, doc_id) == 9
     screenshot(s_page, "board-09-archived")
 
@@ -112,7 +115,7 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     steps = [a for a in actions if a.startswith("step.") or a == "document.receive"]
     assert steps == ["document.receive", "step.register", "step.report", "step.assign", "step.decrypt",
                      "step.initial", "step.return", "step.revise", "step.initial", "step.sign",
-                     "step.deliver", "step.archive"]
+                     "step.number_copy", "step.deliver", "step.archive"]
 
 
 def test_board_works_without_javascript(live_server, browser):

@@ -50,7 +50,7 @@ def _fake_archived(app, make, sandiman, kasi, n, **over) -> list[int]:
 
 def _dispose(client, ids, **over):
     data = {"doc_ids": [str(i) for i in ids], "witness_name": "Dewi Lestari", "witness_nip": "199208172019032001",
-            "witness_title": "Pranata Komputer", "method": "", "passphrase": kit.PASSPHRASE}
+            "witness_title": "Pranata Komputer", "method": "", "passphrase": kit.PASSPHRASE, "confirm": "y"}
     data.update(over)
     return client.post("/arsip/musnahkan", data=data)
 
@@ -184,3 +184,49 @@ def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client)
 def _blob_count(app) -> int:
     with app.app_context():
         return db.session.scalar(db.select(db.func.count(SecretBlob.id)))
+
+
+def test_disposal_asks_for_confirmation(app, make, team, client):
+    sandiman, kasi = team
+    doc_id = kit.signed_document(app, make, sandiman, kasi, step=9)
+    _expire(app, doc_id)
+    login(client, kasi)
+    before = kit.count_events(app)
+    response = _dispose(client, [doc_id], confirm="")
+    assert response.status_code == 400
+    assert "Centang konfirmasi sebelum memusnahkan." in response.get_data(as_text=True)
+    assert _doc(app, doc_id).disposed_at is None and kit.count_events(app) == before
+
+
+def test_disposal_button_only_when_something_is_eligible(app, make, team, client):
+    sandiman, kasi = team
+    doc_id = kit.signed_document(app, make, sandiman, kasi, step=9)
+    login(client, kasi)
+    page = client.get("/arsip/").get_data(as_text=True)
+    assert "Musnahkan dan buat berita acara" not in page and 'id="no-eligible"' in page
+    _expire(app, doc_id)
+    page = client.get("/arsip/").get_data(as_text=True)
+    assert "Musnahkan dan buat berita acara" in page and 'name="confirm"' in page
+
+
+def test_disposed_document_header_and_minutes_date_in_words(app, make, team, client):
+    sandiman, kasi = team
+    doc_id = kit.signed_document(app, make, sandiman, kasi, step=9)
+    _expire(app, doc_id)
+    login(client, kasi)
+    assert _dispose(client, [doc_id]).status_code == 302
+    with app.app_context():
+        disposal = db.session.scalar(db.select(Disposal))
+        number, pdf = disposal.number, archive_pdf(disposal)
+    page = client.get(f"/dokumen/{doc_id}").get_data(as_text=True)
+    assert f"Dimusnahkan · berita acara {number}" in page
+    text = kit.pdftotext(pdf)
+    from naskah.printing.formatting import hari_tanggal_terbilang
+    words = hari_tanggal_terbilang(wib_today())
+    assert "tahun dua ribu" in words and words in " ".join(text.split())
+    kit.keep_png(pdf, "disposal_report")
+
+
+def archive_pdf(disposal):
+    from naskah.paper import archive
+    return archive.report_pdf(disposal)

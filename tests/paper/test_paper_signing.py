@@ -193,7 +193,9 @@ def test_office_without_certificates_signs_by_hand(app, make):
     sandiman, kasi = make.user("sandiman"), make.user("kasi")
     doc_id = make.document(step=7, sandiman=sandiman, kasi=kasi)
     doc = _doc(app, doc_id)
-    assert doc.step == 7 and doc.signature_kind == "basah" and doc.signed_pdf_blob_id is None
+    assert doc.step == 7 and doc.signature_kind == "basah" and doc.signed_sha256 is None
+    assert doc.cover_number == "000.5.1/0001/Sandi/" + doc.cover_number[-4:]  # numbered at signing
+    assert doc.signed_pdf_blob_id is not None   # the numbered letter the kasi signs with a pen
     with app.app_context():
         from naskah.core import settings
         settings.set_value("signature_required", True)

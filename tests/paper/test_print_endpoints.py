@@ -97,9 +97,10 @@ def test_cover_letter_versions_are_the_stored_bytes(app, make, team, client):
     assert pdf.startswith(signed) and len(pdf) > len(signed)  # stamp added as an incremental update
     assert result.intact and result.valid and result.trusted and not result.covers_whole_document
     text = kit.flat(pdf)
-    for needle in ("SURAT PENGANTAR", "RAHASIA", "Salinan berita rahasia", doc.letter_number, "Dicap",
+    for needle in ("SURAT PENGANTAR", "RAHASIA", "Salinan berita rahasia", doc.cover_number, "Dicap",
                    kit.KASI_NAME, kit.KASI_NIP, "Diterima oleh"):
         assert needle in text, needle
+    assert text.count(doc.cover_number) == 1 and "/....../" not in text  # numbered once, at signing
     kit.keep_png(pdf, "cover_letter_stamped")
 
 
@@ -125,14 +126,18 @@ def test_stamped_copy_and_receipt_after_delivery(app, make, team, client):
     kit.keep_png(receipt, "receipt")
 
 
-def test_receipt_not_before_delivery(app, make, team, client):
+def test_receipt_not_before_numbering(app, make, team, client):
+    """The receipt exists once the copy is numbered and stamped, before it is delivered."""
     sandiman, kasi = team
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=7)
     login(client, sandiman)
     before = kit.count_events(app)
     response = client.get(f"/cetak/{doc_id}/tanda-terima.pdf")
-    assert response.status_code == 409 and "belum tersedia" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "setelah salinan dinomori" in response.get_data(as_text=True)
     assert kit.count_events(app) == before
+    kit.advance(app, doc_id, "number_copy", sandiman)
+    assert _get_pdf(client, f"/cetak/{doc_id}/tanda-terima.pdf").startswith(b"%PDF")
+    assert _doc(app, doc_id).step == 7 and kit.count_events(app) == before + 2
 
 
 @pytest.mark.parametrize("size", ["C4", "C5", "DL", "folio"])

@@ -1,5 +1,4 @@
 """The monthly report: same numbers on the page, in the CSV and in the PDF (text via pypdf)."""
-import csv
 import io
 from datetime import timezone
 
@@ -45,19 +44,19 @@ def test_pdf_report_text(kasi_client, tmp_path):
 
 
 def test_csv_report_has_the_same_numbers(kasi_client):
+    from naskah.core import csvexport
     r = kasi_client.get("/laporan/bulanan?bulan=2026-11&format=csv")
-    assert r.status_code == 200 and r.mimetype == "text/csv"
-    text = r.data.decode("utf-8-sig")
-    rows = list(csv.reader(io.StringIO(text)))
+    assert r.status_code == 200 and r.headers["Content-Type"] == "text/csv; charset=utf-8"
+    rows = csvexport.read_back(r.data)  # semicolons, BOM, decimal comma: as a spreadsheet reads it
     assert rows[0] == ["bagian", "butir", "rincian", "nilai"]
     table = {(a, b, c): d for a, b, c, d in rows[1:]}
     assert table[("penerimaan", "kriptogram diterima", "")] == "4"
     assert table[("penerimaan per instansi", fx.KODIM, "Sangat Rahasia")] == "1"
-    assert table[("penyampaian", "kepatuhan SLA (%)", "")] == "66.7"
+    assert table[("penyampaian", "kepatuhan SLA (%)", "")] == "66,7"
     assert table[("penyampaian", "terlambat", "")] == "1"
-    assert table[("waktu per langkah (jam kerja)", "5 Didekripsi", "rata-rata")] == "1.92"
-    assert table[("waktu per langkah (jam kerja)", "8 Didistribusikan", "persentil 90")] == "4.0"
-    assert table[("menunggu kiriman ulang", "jam kerja", "")] == "6.5"
+    assert table[("waktu per langkah (jam kerja)", "5 Didekripsi", "rata-rata")] == "1,92"
+    assert table[("waktu per langkah (jam kerja)", "8 Didistribusikan", "persentil 90")] == "4"
+    assert table[("menunggu kiriman ulang", "jam kerja", "")] == "6,5"
     assert table[("dekripsi gagal", "kejadian", "decrypt.failed")] == "2"
     assert table[("pengaduan", "Jumlah", "")] == "0"
     assert table[("indeks survei", "Jumlah responden", "")] == "0"
@@ -77,7 +76,7 @@ def test_csv_cells_cannot_become_formulas(app, client, make):
     login(client, make.user("pejabat"))
     text = client.get("/laporan/bulanan?format=csv").data.decode("utf-8-sig")
     assert "'=HYPERLINK" in text
-    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+    assert "\n=HYPERLINK" not in text and ";=HYPERLINK" not in text
 
 
 def test_bad_month(client, make):

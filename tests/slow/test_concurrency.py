@@ -31,7 +31,7 @@ from tests.slow.harness import Client, Server
 pytestmark = pytest.mark.slow
 N_DOCS = int(os.environ.get("NASKAH_CONCURRENCY_DOCS", "100"))
 SANDIMAN_USERS, KASI_USERS = 8, 2            # x 2 sessions each = 20 clients
-SANDIMAN_STEPS = {"A": ["register", "report"], "B": ["decrypt", "initial"], "C": ["deliver", "archive"]}
+SANDIMAN_STEPS = {"A": ["register", "report"], "B": ["decrypt", "initial"], "C": ["number_copy", "deliver", "archive"]}
 VERSION_RE = re.compile(r'name="version" type="hidden" value="(\d+)"')
 CONFLICT_WORDS = ("telah diubah", "baru saja diubah", "sudah pada langkah")
 
@@ -45,9 +45,15 @@ def payload(action, sandiman_id):
                     "copy_index": "1", "copy_total": "1"},
         "initial": {"confirm": "y"},
         "sign": {"courier_id": str(sandiman_id)},
-        "deliver": {"recipient_name": "Penerima"},
-        "archive": {},
+        "number_copy": {},
+        "deliver": {"recipient_name": "Penerima", "delivered_at": _wib_now()},
+        "archive": {"archive_cabinet": "L1", "archive_shelf": "R1", "archive_box": "B1", "archive_folder": "M1"},
     }[action]
+
+
+def _wib_now() -> str:
+    from naskah.core.timeutil import to_wib, utcnow
+    return to_wib(utcnow()).strftime("%Y-%m-%dT%H:%M")
 
 
 class Tally:
@@ -173,7 +179,7 @@ def scenario(tmp_path, database_url, processes):
 
     assert not tally.errors, tally.errors[:10]
     assert tally.statuses[500] == 0
-    actions = ["register", "report", "assign", "decrypt", "initial", "sign", "deliver", "archive"]
+    actions = ["register", "report", "assign", "decrypt", "initial", "sign", "number_copy", "deliver", "archive"]
     for doc_id in owner:
         for action in actions:
             assert tally.wins[(doc_id, action)] == 1, (doc_id, action, tally.wins[(doc_id, action)])

@@ -17,11 +17,20 @@ FORM_DATA = {
     "initial": {"confirm": "y"},
     "sign": lambda s: {"courier_id": str(s.id)},
     "return": {"reason": "Perihal kurang jelas"},
-    "deliver": {"recipient_name": "Rina", "recipient_nip": "198811112012122001"},
-    "archive": {"note": ""},
+    "number_copy": {},
+    "deliver": lambda s: {"recipient_name": "Rina", "recipient_nip": "198811112012122001", "delivered_at": _wib_now()},
+    "archive": {"archive_cabinet": "L-01", "archive_shelf": "R-2", "archive_box": "B-2026-03", "archive_folder": "M-12",
+                "note": ""},
     "request_resend": {"reason": "Kriptogram terpotong"},
     "attach_resend": {"cryptogram_text": "-----BEGIN CMS-----\nULANG\n-----END CMS-----"},
 }
+
+
+def _wib_now(delta_minutes: int = 0) -> str:
+    from datetime import timedelta
+
+    from naskah.core.timeutil import to_wib, utcnow
+    return (to_wib(utcnow()) + timedelta(minutes=delta_minutes)).strftime("%Y-%m-%dT%H:%M")
 
 
 def prepare(app, t, sandiman, doc_id):
@@ -170,10 +179,16 @@ def test_stale_version_is_refused(app, client, make):
     ("assign", 3, {"assignee_id": "999999"}, "Pilihan tidak valid."),
     ("initial", 5, {}, "Centang konfirmasi"),
     ("deliver", 7, {"recipient_name": "R", "delivered_at": "2999-01-01T10:00"}, "masa depan"),
+    ("deliver", 7, {"recipient_name": "R", "delivered_at": "2026-11-01T10:00"},
+     "tidak boleh sebelum salinan dinomori dan dicap"),
+    ("deliver", 7, {"recipient_name": "R", "delivered_at": ""}, "Wajib diisi."),
+    ("archive", 8, {"archive_cabinet": "", "archive_shelf": "R", "archive_box": "B", "archive_folder": "M"},
+     "Wajib diisi."),
 ])
 def test_bad_input_gets_a_message_and_saves_nothing(app, client, make, action, step, data, field_msg):
     sandiman, kasi = make.user("sandiman"), make.user("kasi")
     doc_id = make.document(step=step, sandiman=sandiman, kasi=kasi)
+    prepare_condition(app, action, sandiman, doc_id)
     before = state(app, doc_id)
     login(client, kasi if action in ("return", "assign", "sign") else sandiman)
     r = client.post(f"/dokumen/{doc_id}/aksi/{action}", data={**data, "version": str(before[1])})

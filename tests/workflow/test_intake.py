@@ -62,6 +62,8 @@ def test_receive_with_file(app, client, make):
     ({"received_at": "bukan tanggal"}, "Tanggal dan jam tidak valid."),
     ({"cryptogram_text": ""}, "Unggah berkas kriptogram atau tempelkan teksnya."),
     ({"sender_ref_date": "2999-12-31"}, "Tanggal surat tidak boleh di masa depan."),
+    ({"received_at": "2026-11-01T10:00", "sender_ref_date": "2026-11-02"},
+     "Tanggal surat tidak boleh sesudah tanggal kriptogram diterima."),
 ])
 def test_bad_input(app, client, make, over, message):
     login(client, make.user("sandiman"))

@@ -141,7 +141,8 @@ def test_full_path_numbers_and_archives(app, make):
         assert doc.step == 9 and doc.archived_at is not None
         assert doc.agenda_number == 1
         assert doc.letter_number.startswith("000.5.1/0002/Sandi/")
-        assert _events(doc_id) == 9  # receive + eight transitions
+        assert doc.cover_number.startswith("000.5.1/0001/Sandi/")  # its own register, at signing
+        assert _events(doc_id) == 10  # receive + eight transitions + numbering the copy at step 7
 
 
 def test_waiting_for_resend_pauses_the_sla_clock(app, make):

@@ -12,7 +12,7 @@ from naskah.auth.guards import roles_required
 from naskah.complaints import flow as complaints
 from naskah.complaints import register as complaint_report
 from naskah.complaints import survey
-from naskah.core import settings
+from naskah.core import csvexport, settings
 from naskah.core.timeutil import format_date, utcnow, wib_today
 from naskah.extensions import db
 from naskah.models.complaint import COMPLAINT_CHANNELS, COMPLAINT_STATUSES
@@ -79,11 +79,9 @@ def _record_export(fmt, start, end, count):
 def register_csv():
     start, end, _ = parse_period(request.args)
     rows = complaint_report.register(start, end)
-    body = "\ufeff" + complaint_report.csv_text(rows, start, end)  # BOM: spreadsheets read UTF-8
     _record_export("csv", start, end, len(rows))
-    name = f"register-pengaduan-{start.isoformat()}-{end.isoformat()}.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csvexport.response(complaint_report.csv_rows(rows, start, end),
+                              f"register-pengaduan-{start.isoformat()}-{end.isoformat()}.csv")
 
 
 @bp.get("/register.pdf")

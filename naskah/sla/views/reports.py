@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from naskah.audit import denials
 from naskah.auth.guards import roles_required
+from naskah.core import csvexport
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow, wib_today
 from naskah.sla import metrics, reports
@@ -56,8 +57,7 @@ def monthly():
     bulan = f"{start.year:04d}-{start.month:02d}"
     fmt = request.args.get("format", "")
     if error is None and fmt == "csv":
-        return Response(reports.csv_bytes(report), mimetype="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="rekapitulasi-{bulan}.csv"'})
+        return csvexport.response(reports.csv_rows(report), f"rekapitulasi-{bulan}.csv")
     if error is None and fmt == "pdf":
         pdf = reports.pdf_bytes(report, current_user.full_name)
         return Response(pdf, mimetype="application/pdf", headers={

@@ -44,6 +44,8 @@ def build_form(action: str, doc, formdata=None, *, reveal=False):
         form.courier_id.choices = _sandiman_choices()
         if formdata is None and doc.assigned_to_id:
             form.courier_id.data = str(doc.assigned_to_id)
+    if action == "deliver" and formdata is None:
+        form.delivered_at.data = to_wib(utcnow()).replace(tzinfo=None, second=0, microsecond=0)
     if action == "revise" and formdata is None and reveal:
         # Reading the plaintext is audited, so this request writes: end the deferred read and
         # take the writer's path for the reading (naskah.core.dbtuning).
