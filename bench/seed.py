@@ -69,7 +69,7 @@ class Seeder:
             if role == "sandiman":
                 self.sandimen.append(uid)
         self.sandimen.sort()
-        sealed = {purpose: vault.store(payload, purpose) for purpose, payload in [
+        payloads = [
             ("cryptogram", b"-----BEGIN PKCS7-----\n" + hashlib.sha512(b"x").digest() * 24 + b"\n-----END PKCS7-----\n"),
             ("plaintext", ("Sehubungan dengan pengamanan kunjungan kerja pimpinan daerah, mohon Saudara "
                            "menyiapkan personel dan sarana persandian.\n" * 12).encode()),
@@ -77,12 +77,13 @@ class Seeder:
                                     "cover_item": "Salinan berita rahasia", "cover_quantity": "1 berkas",
                                     "cover_notes": "", "attachments": ""}).encode()),
             ("complainant", json.dumps({"name": "Warga", "contact": "0812-0000-0000"}).encode()),
-        ]}
+        ]
+        sealed = {purpose: vault.store(payload, purpose) for purpose, payload in payloads}
         db.session.flush()
         self.blob_rows = {p: dict(purpose=p, wrapped_key=b.wrapped_key, key_version=b.key_version, nonce=b.nonce,
-                                  ciphertext=b.ciphertext, sha256=b.sha256, size=b.size, created_at=self.now)
+                                  ciphertext=b.ciphertext, mac=b.mac, size=b.size, created_at=self.now)
                           for p, b in sealed.items()}
-        self.crypto_sha = sealed["cryptogram"].sha256
+        self.crypto_sha = hashlib.sha256(dict(payloads)["cryptogram"]).hexdigest()
         self.crypto_size = sealed["cryptogram"].size
         db.session.commit()
         head = db.session.get(AuditHead, 1)

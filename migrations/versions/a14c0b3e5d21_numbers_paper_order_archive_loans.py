@@ -28,9 +28,8 @@ def upgrade():
     with op.batch_alter_table('documents') as batch:
         for name, type_ in DOC_COLUMNS:
             batch.add_column(sa.Column(name, type_, nullable=True))
+        # no foreign key: it would make SQLite rebuild `documents` (its rows and search triggers)
         batch.add_column(sa.Column('receipt_scan_blob_id', sa.Integer(), nullable=True))
-        batch.create_foreign_key('fk_documents_receipt_scan_blob_id_secret_blobs', 'secret_blobs',
-                                 ['receipt_scan_blob_id'], ['id'])
     op.create_table(
         'archive_loans',
         sa.Column('id', sa.Integer(), nullable=False),
@@ -56,7 +55,6 @@ def downgrade():
     op.drop_index('ix_archive_loans_document_id', table_name='archive_loans')
     op.drop_table('archive_loans')
     with op.batch_alter_table('documents') as batch:
-        batch.drop_constraint('fk_documents_receipt_scan_blob_id_secret_blobs', type_='foreignkey')
         batch.drop_column('receipt_scan_blob_id')
         for name, _ in reversed(DOC_COLUMNS):
             batch.drop_column(name)

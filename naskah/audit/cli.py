@@ -37,7 +37,7 @@ def audit_verify():
 
 @audit_cli.command("checkpoint")
 def audit_checkpoint():
-    """Sign the chain's head now with the office CA key (the daily check does it too)."""
+    """Tanda tangani kepala rantai sekarang dengan kunci CA kantor (pemeriksaan harian juga melakukannya)."""
     row = make_checkpoint()
     if row is None:
         click.echo("Tidak dapat membuat checkpoint: CA kantor belum ada (flask pki init) atau rantai kosong.",

@@ -27,6 +27,9 @@ EVENT_LABELS = {
     "settings.closure_remove": "Hari libur kantor dihapus", "settings.wip_limits": "Batas WIP diubah",
     "settings.notifications": "Pengaturan notifikasi diubah", "integrity.check": "Pemeriksaan integritas",
     "agenda.print": "Buku agenda dicetak", "print.disposisi": "Lembar disposisi dicetak",
+    "approval.requested": "Persetujuan hak Kasi diminta", "approval.approved": "Hak Kasi disetujui",
+    "approval.refused": "Hak Kasi ditolak", "user.role_changed": "Peran pengguna diubah",
+    "auth.session_ended": "Sesi diakhiri", "auth.sessions_ended": "Semua sesi pengguna diakhiri",
 }
 DETAIL_LABELS = {
     "from": "dari langkah", "to": "ke langkah", "agenda": "agenda", "reason": "alasan", "note": "catatan",

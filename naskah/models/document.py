@@ -97,7 +97,9 @@ class Document(db.Model):
     recipient_name = db.Column(db.String(120), nullable=True)
     recipient_nip = db.Column(db.String(40), nullable=True)
     cover_number = db.Column(db.String(80), nullable=True)         # reserved at signing (step 7)
-    receipt_scan_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
+    # No foreign key: adding one makes SQLite rebuild `documents`, which existing rows and the
+    # search triggers forbid (see correspondent_id); the vault row is looked up by id.
+    receipt_scan_blob_id = db.Column(db.Integer, nullable=True)
 
     # Step 9: archive
     archived_at = db.Column(UTCDateTime, nullable=True, index=True)  # the board's "archived this week"

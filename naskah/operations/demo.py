@@ -111,9 +111,12 @@ def demo_command(password, count, seed):
             ("initial", clerk, {}), ("sign", kasi, {"courier_id": clerk.id, "passphrase": password}),
             ("number_copy", clerk, {}),
             ("deliver", clerk, {"recipient_name": "Rina Kartika", "recipient_nip": "198811112012122001"}),
-            ("archive", clerk, {}),
+            ("archive", clerk, {"archive_cabinet": "Lemari 1", "archive_shelf": "Rak 2", "archive_box": "Boks 3",
+                                "archive_folder": f"Map {i + 1:02d}"}),
         ]
-        for action, actor, payload in steps[:target - 1]:
+        for action, actor, payload in steps:  # step 7 takes two actions (number the copy, then deliver)
+            if doc.step >= target:
+                break
             workflow.apply(doc, action, actor, payload)
         db.session.commit()
     click.echo(f"Data demo dimuat: {count} kriptogram. Pengguna demo (kata sandi sama untuk semua):")

@@ -74,6 +74,11 @@ EXPECTED = {
     "documents.action_form": allow("sandiman", "kasi", domain_403={"kasi"}),
     "documents.action_submit": allow("sandiman", "kasi", domain_403={"kasi"}),
     "archive.disposal": allow("kasi", "sandiman"),
+    "archive.loans": allow("kasi", "sandiman"),
+    "archive.loans_pdf": allow("kasi", "sandiman"),
+    "archive.lend": allow("kasi", "sandiman"),
+    "archive.give_back": allow("kasi", "sandiman"),
+    "delivery.receipt_scan": allow("kasi", "sandiman"),
     "archive.disposal_pdf": allow("kasi", "sandiman"),
     "archive.dispose": allow("kasi"),
     "archive.index": allow("kasi", "sandiman"),
@@ -150,7 +155,7 @@ SAMPLE_ARGS = {
     "action": "report",
     "filename": "css/app.css",
     "corr_id": 1, "mb_id": 1, "session_id": 1, "approval_id": 1,
-    "att_id": 1, "req_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
+    "att_id": 1, "req_id": 1, "loan_id": 1, "row_id": 1, "complaint_id": 1, "disposal_id": 1,
     "code": "ABCDEFGHJKMNPQRS", "kind": "identitas", "fmt": "pdf",
 }
 

@@ -58,7 +58,7 @@ FORM_FOR = {
 }
 # URL arguments other than the document, action, agenda entry and user (any existing row will do).
 SAMPLE_ARGS = {"complaint_id": 1, "session_id": 1, "approval_id": 1, "row_id": 1, "att_id": 1, "req_id": 1,
-               "disposal_id": 1, "corr_id": 1, "mb_id": 1,
+               "disposal_id": 1, "corr_id": 1, "mb_id": 1, "loan_id": 1,
                "kind": "identitas", "code": "ABCDEFGHJKMNPQRS", "fmt": "pdf"}
 # Whom to fuzz as, when not the first role the decorator allows.
 FUZZ_AS = {"auth.login": "anonymous", "twofactor.verify": "kasi-pending"}

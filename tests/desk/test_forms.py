@@ -98,14 +98,14 @@ def test_survey_asks_the_respondent_profile_and_reports_it(app, client, make):
     with app.app_context():
         code = survey.issue_code("layanan", "0001/2026")
         db.session.commit()
-    page = client.get(f"/survei/{code}").get_data(as_text=True)
+    page = client.post("/survei", data={"kode": code}).get_data(as_text=True)  # codes travel in POST bodies
     for label in ("Umur (tahun)", "Jenis kelamin", "Pendidikan terakhir", "Pekerjaan utama"):
         assert label in page
-    answers = {f"u{i}": "3" for i in range(1, 10)}
-    missing = client.post(f"/survei/{code}", data=answers)
+    answers = {"kode": code, **{f"u{i}": "3" for i in range(1, 10)}}
+    missing = client.post("/survei/isi", data=answers)
     body = missing.get_data(as_text=True)
     assert missing.status_code == 400 and body.count('class="field-error"') >= 4   # all four at once
-    r = client.post(f"/survei/{code}", data=answers | {"age": "41", "sex": "L", "education": "sma",
+    r = client.post("/survei/isi", data=answers | {"age": "41", "sex": "L", "education": "sma",
                                                      "occupation": "pns"})
     assert r.status_code == 200
     with app.app_context():

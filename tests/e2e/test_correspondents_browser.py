@@ -43,6 +43,8 @@ def test_directory_merge_and_receive_form(live_server, page_factory):
     assert s_page.locator("#sender_agency").get_attribute("list") == "agency-list"
     s_page.fill("#sender_agency", "kesbangpol jateng")
     s_page.fill("#sender_ref_number", "B/12/2026")
+    s_page.select_option("#classification", "R")  # the form preselects neither (issue 15)
+    s_page.select_option("#urgency", "segera")
     s_page.fill("#cryptogram_text", "-----BEGIN CMS-----\nMIIB...\n-----END CMS-----")
     s_page.get_by_role("button", name="Simpan penerimaan").click()
     s_page.wait_for_url(f"{base}/papan")

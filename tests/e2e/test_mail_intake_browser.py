@@ -90,7 +90,8 @@ def test_mail_becomes_a_card_that_is_decrypted(live_server, page_factory, imap_s
     s_page.locator(f"#col-5 #card-{doc_id}").wait_for()
     assert _column_of(s_page, doc_id) == 5
 
-    s_page.goto(f"{base}/dokumen/{doc_id}?baca=1")
+    s_page.goto(f"{base}/dokumen/{doc_id}")
+    s_page.get_by_role("button", name="Tampilkan isi").click()  # revealing is a POST, audited
     assert "Mohon kesiapan pengamanan kunjungan kerja." in s_page.locator("pre.plaintext").inner_text()
     assert re.search(r"Diterima lewat surel", s_page.content())
     screenshot(s_page, "intake-decrypted-document")

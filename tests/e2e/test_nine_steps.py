@@ -11,12 +11,16 @@ def _card(page, doc_id):
     return page.locator(f"#card-{doc_id}")
 
 
-def _act(page, doc_id, label, fill=None, select=None, check=None):
-    """Open an action on a card, fill the side panel, submit, and wait for the card to move."""
+def _act(page, doc_id, label, fill=None, select=None, check=None, reveal=None):
+    """Open an action on a card, fill the side panel, submit, and wait for the card to move.
+    `reveal` names the panel's button that first opens the secret text (a POST, audited)."""
     card = _card(page, doc_id)
     card.get_by_role("link", name=label, exact=True).click()
     panel = page.locator(f"#card-{doc_id}.editing")
     panel.wait_for()
+    if reveal:
+        panel.get_by_role("button", name=reveal).click()
+        panel.locator("[name=subject]").wait_for()
     for selector, value in (fill or {}).items():
         panel.locator(selector).fill(value)
     for selector, value in (select or {}).items():
@@ -86,7 +90,8 @@ def test_nine_steps_by_clicking(live_server, page_factory):
     assert k_page.locator("#flash").inner_text().startswith("Dikembalikan untuk perbaikan:")  # a result
     s_page.locator(f"#col-5 #card-{doc_id}").wait_for(timeout=15_000)
     assert "Perihal kurang lengkap" in _card(s_page, doc_id).inner_text()
-    _act(s_page, doc_id, "Perbaiki salinan", fill={"[name=subject]": "Pengamanan kunjungan kerja Wali Kota"})
+    _act(s_page, doc_id, "Perbaiki salinan", reveal="Buka isi untuk direvisi",
+         fill={"[name=subject]": "Pengamanan kunjungan kerja Wali Kota"})
     assert s_page.locator("#flash").inner_text().startswith("Salinan diperbaiki:")
     _act(s_page, doc_id, "Paraf & ajukan ke Kasi", check=["[name=confirm]"])
 

@@ -156,6 +156,16 @@ class Dovecot:
 
 
 def start() -> Dovecot:
+    # The app sets an owner-only umask for its process (naskah.core.filemodes); dovecot's own
+    # unprivileged processes must read this throwaway server's files, so they get ordinary modes.
+    old = os.umask(0o022)
+    try:
+        return _start()
+    finally:
+        os.umask(old)
+
+
+def _start() -> Dovecot:
     if not os.path.exists(DOVECOT):
         raise RuntimeError("dovecot tidak terpasang: jalankan `make imapserver` (apt-get install dovecot-imapd)")
     # Not under pytest's tmp_path: dovecot's unprivileged login processes must traverse the path.

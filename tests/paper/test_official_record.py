@@ -24,7 +24,7 @@ def _wib(minutes=0) -> str:
 
 def _events(app, doc_id=None):
     with app.app_context():
-        q = db.select(db.func.count(AuditEvent.id))
+        q = db.select(db.func.count(AuditEvent.id)).where(AuditEvent.action != "access.denied")
         if doc_id:
             q = q.where(AuditEvent.document_id == doc_id)
         return db.session.scalar(q)
