@@ -230,7 +230,7 @@ def run(doc_id: int, action: str, actor: User, data: dict | None = None, *,
     Views call only this. A refusal raises DomainError (Conflict for a lost race) after the
     rollback and after the "failed" hooks had their say, so nothing of the attempt is half-saved.
     """
-    doc = db.session.get(Document, doc_id, with_for_update=True)
+    doc = db.session.get(Document, doc_id, with_for_update={"of": Document})  # the row, not the joined users
     try:
         apply(doc, action, actor, data, expected_version=expected_version)
         db.session.commit()
