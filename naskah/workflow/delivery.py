@@ -68,5 +68,6 @@ def scan_type(payload: bytes) -> str:
 
 CONDITIONS = {
     "numbered": (is_numbered, "Nomori dan cap salinan lebih dahulu, lalu cetak salinan, amplop dan tanda terima."),
-    "not_numbered": (lambda doc: not is_numbered(doc), "Salinan ini sudah dinomori dan dicap."),
+    "not_numbered": (lambda doc: not is_numbered(doc),
+                     "Naskah ini telah diubah: salinannya sudah dinomori dan dicap. Muat ulang lalu periksa kembali."),
 }
