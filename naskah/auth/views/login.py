@@ -48,7 +48,8 @@ def login():
             # Per-address throttle across accounts: guessing one password against many users.
             flash(IP_THROTTLED, "error")
             return render_template("auth/login.html", form=form), 429
-        username = form.username.data.strip().lower()
+        # NUL cannot be stored or compared in PostgreSQL text; no username contains one
+        username = form.username.data.replace("\x00", "").strip().lower()
         user, reason = login_throttle.check(username, form.password.data, request.remote_addr)
         if reason is not None:
             # Unknown, wrong, inactive and throttled answer alike, after the same work.
