@@ -66,7 +66,7 @@ def _ensure_head() -> None:
 
 
 def head_fingerprint() -> str:
-    """"#seq XXXX-XXXX-XXXX-XXXX": the head's short fingerprint for printed pages."""
+    """The head's short fingerprint for printed pages: "#seq" then four groups of four characters."""
     if not has_app_context():
         return "#0"
     head = db.session.execute(db.select(AuditHead.seq, AuditHead.last_hash).where(AuditHead.id == 1)).first()
