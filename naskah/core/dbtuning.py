@@ -102,6 +102,7 @@ def init_app(app):
 WRITE_WAIT = 20.0  # seconds a writer waits for the in-process queue before the 503 "sedang sibuk"
 _LOCKS: dict[str, threading.Lock] = {}
 _LOCKS_GUARD = threading.Lock()
+_OWNERS: dict[int, int] = {}   # id(writer lock) -> ident of the thread holding it
 
 
 class DatabaseBusy(Exception):
@@ -127,8 +128,13 @@ class QueuedConnection(sqlite3.Connection):
         """Wait for this database's writer queue (before BEGIN IMMEDIATE); DatabaseBusy if the
         wait exceeds WRITE_WAIT."""
         if not self._holds_writer:
+            if _OWNERS.get(id(self._writer_lock)) == threading.get_ident():
+                # A second write transaction on the thread that holds the writer would wait for
+                # itself until WRITE_WAIT: fail at once instead (a listener writing mid-commit).
+                raise DatabaseBusy("this thread already holds the writer on another connection")
             if not self._writer_lock.acquire(timeout=WRITE_WAIT if wait is None else wait):
                 raise DatabaseBusy("writer queue wait exceeded")
+            _OWNERS[id(self._writer_lock)] = threading.get_ident()
             self._holds_writer = True
 
     def release_writer(self) -> None:
@@ -139,6 +145,7 @@ class QueuedConnection(sqlite3.Connection):
     def _release(self) -> None:
         if self._holds_writer:
             self._holds_writer = False
+            _OWNERS.pop(id(self._writer_lock), None)
             self._writer_lock.release()
 
     def commit(self):

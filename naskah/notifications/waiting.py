@@ -115,6 +115,10 @@ def _forget(session):
 
 
 def _after_commit(session):
+    # SQLAlchemy also fires after_commit when a SAVEPOINT is released (agenda.book.next_number's
+    # begin_nested): the outer transaction still holds the writer, so wait for its own commit.
+    if session.in_nested_transaction():
+        return
     items = session.info.pop(_PENDING, None)
     if not items or not _enabled():
         return

@@ -10,6 +10,19 @@
     if (elt && elt.id === "board-poll" && (editingCard() || document.hidden)) { evt.preventDefault(); }
   });
 
+  // The poll tells the server what this page shows: each column's signature from its count
+  // (a transition's answer blanks the two it touched), not the ones of the last poll's answer.
+  document.addEventListener("htmx:configRequest", function (evt) {
+    var elt = evt.detail.elt;
+    if (!elt || elt.id !== "board-poll") { return; }
+    var counts = document.querySelectorAll("section.column .count[data-sig]");
+    if (!counts.length) { return; }
+    var sigs = Array.prototype.map.call(counts, function (c) { return c.getAttribute("data-sig"); });
+    var url = new URL(evt.detail.path, window.location.href);
+    url.searchParams.set("sig", sigs.join("."));
+    evt.detail.path = url.pathname + url.search;
+  });
+
   // The side panel is a modal dialog (WAI-ARIA dialog pattern): focus moves into it, Tab stays
   // inside, Esc closes it, and focus returns to the card button that opened it. Everything behind
   // it is made inert so neither Tab nor Enter reaches another card.

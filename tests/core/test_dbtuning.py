@@ -45,6 +45,21 @@ def test_second_writer_waits_for_the_first_and_wakes_when_it_commits(sqlite_app)
         first.close()
 
 
+def test_a_second_writer_on_the_same_thread_fails_at_once(sqlite_app):
+    """It would wait for itself until WRITE_WAIT; DatabaseBusy at once instead, and the first
+    writer keeps the queue."""
+    app, path = sqlite_app
+    with app.app_context():
+        first = db.engine.connect()
+        first.begin()
+        with db.engine.connect() as second, pytest.raises(dbtune.DatabaseBusy, match="already holds"):
+            second.begin()
+        assert dbtune.writer_lock(path).locked()
+        first.rollback()
+        first.close()
+        assert not dbtune.writer_lock(path).locked()
+
+
 @pytest.mark.parametrize("end", ["rollback", "close"])
 def test_every_end_of_a_transaction_releases_the_queue(sqlite_app, end):
     app, path = sqlite_app

@@ -4,6 +4,9 @@ search still find every card; a transition moves the card and both counts withou
 from datetime import timedelta
 
 from naskah.core.timeutil import utcnow
+from naskah.extensions import db
+from naskah.models import User
+from naskah.workflow import engine
 from tests.e2e.conftest import screenshot, sign_in
 from tests.factories import PASSWORD, Factories
 
@@ -93,4 +96,30 @@ def test_transition_moves_the_card_and_both_counts(live_server, page_factory):
     assert page.locator("#count-1").inner_text() == "12" and page.locator("#count-2").inner_text() == "2"
     assert "Diagendakan" in page.locator("#flash").inner_text()
     screenshot(page, "board-after-transition")
+    assert page.js_errors == []
+
+
+def test_poll_after_own_move_never_shows_a_card_twice(live_server, page_factory):
+    """The poll sends the signatures of what this page shows. Here a card is moved 1 -> 2 on
+    this page and then 2 -> 3 by a colleague before the next poll: the server's column 2 is
+    back to what the last poll saw, yet this page still shows the card there. The poll must
+    re-render column 2 (its count was marked stale by the move), so the card is shown once."""
+    s1, ids = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    page.route("**/papan?poll=1*", lambda route: route.fulfill(status=204))  # hold the polls
+    first = cards(page, 1).first
+    doc_id = int(first.get_attribute("id").split("-")[1])
+    first.get_by_role("link", name="Agendakan").click()
+    page.locator(f"#card-{doc_id}").get_by_role("button", name="Agendakan").click()
+    page.locator(f"#col-2 #card-{doc_id}").wait_for()
+    with live_server.app.app_context():
+        engine.run(doc_id, "report", db.session.get(User, s1.id))   # a colleague, elsewhere
+    page.unroute("**/papan?poll=1*")
+    with page.expect_response(lambda r: "poll=1" in r.url and r.status == 200, timeout=15_000):
+        pass
+    page.locator(f"#col-3 #card-{doc_id}").wait_for()
+    assert page.locator(f"#card-{doc_id}").count() == 1
+    assert page.locator("#count-2").inner_text() == "1" and page.locator("#count-3").inner_text() == "1"
     assert page.js_errors == []

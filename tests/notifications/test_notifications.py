@@ -272,3 +272,15 @@ def test_test_email(app, client, make):
     assert r.status_code == 400 and "Alamat email uji tidak valid." in r.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Document.id))) == 0
+
+
+def test_courier_told_after_signing_with_a_savepoint_inside(app, make, team):
+    """Signing reserves the cover number in a SAVEPOINT (agenda.book.next_number). SQLAlchemy
+    fires after_commit for that savepoint too; the notices must wait for the real commit, not
+    try to read the settings on a second connection while this one holds the writer."""
+    s1, _, kasi = team
+    with SmtpSink() as sink:
+        configure_mail(app, sink.port, {kasi: "kasi@kominfo.example", s1: "budi@kominfo.example"})
+        make.document(step=7, sandiman=s1, kasi=kasi)   # report, assign, initial, sign: one commit
+        assert [m["to"] for m in sink.messages] == [["kasi@kominfo.example"], ["budi@kominfo.example"],
+                                                     ["kasi@kominfo.example"], ["budi@kominfo.example"]]

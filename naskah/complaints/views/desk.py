@@ -191,7 +191,8 @@ def slip_context(c: Complaint, code: str) -> dict:
     return {
         "office": letters.office(),   # one letterhead for every paper
         "ticket": c.ticket, "access_code": code, "created_at": c.created_at,
-        "status_url": public_url("complaints_public.status", tiket=c.ticket),
+        "status_url": public_url("complaints_public.status", tiket=c.ticket),   # the QR code
+        "status_page_url": public_url("complaints_public.status"),  # typed: the ticket is printed above
         "survey_url": public_url("complaints_public.survey_start"),  # the code is printed, never in a URL
         "officer": officer.full_name if officer else None,
     }
