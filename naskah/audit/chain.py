@@ -17,6 +17,7 @@ from flask import current_app, has_app_context, has_request_context, request
 from sqlalchemy import update
 
 from naskah.config import load_secret
+from naskah.core import vault
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import AuditEvent, AuditHead
@@ -138,8 +139,31 @@ def events_for(document_id: int):
     ).all()
 
 
+SEALED = "sealed_blob"
+
+
+def sealed(text: str | None):
+    """An event detail of classified text (a return reason, a note): the text goes to the vault,
+    the event keeps the blob's id, so the chain and a copy of the database hold none of it."""
+    text = (text or "").strip()
+    return {SEALED: vault.store(text.encode("utf-8"), "audit-note").id} if text else ""
+
+
+def is_sealed(value) -> bool:
+    return isinstance(value, dict) and set(value) == {SEALED}
+
+
+def _opened(value):
+    if not is_sealed(value):
+        return value
+    data = vault.load_id(value[SEALED])
+    return data.decode("utf-8") if data is not None else "(telah dimusnahkan)"
+
+
 def details_of(event: AuditEvent) -> dict:
+    """An event's details with sealed texts opened: for the document's own page only."""
     try:
-        return json.loads(event.details)
+        details = json.loads(event.details)
     except ValueError:
         return {}
+    return {key: _opened(value) for key, value in details.items()}

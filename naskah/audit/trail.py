@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
+from naskah.audit import chain
 from naskah.core import registry
 from naskah.core.timeutil import format_datetime, wib_to_utc
 from naskah.extensions import db
@@ -45,6 +46,7 @@ DETAIL_LABELS = {
     "fingerprint": "sidik jari", "serial": "nomor seri", "kind": "jenis", "name": "nama", "rows": "baris",
     "loans": "peminjaman", "receipt_scan_bytes": "pindaian tanda terima (bita)", "message": "pesan",
     "method": "cara", "resend_request": "permintaan kirim ulang", "cover_paper": "kertas pengantar",
+    "rewrapped": "kunci data dibungkus ulang", "resealed": "nilai tersegel disegel ulang", "storage": "penyimpanan",
 }
 VALUE_LABELS = {"print": "cetak", "read": "baca", "edit": "ubah", "view": "lihat", "tanda-terima": "tanda terima",
                 "salinan": "surat salinan", "pengantar": "surat pengantar", "bercap": "bercap", "draf": "draf"}
@@ -60,6 +62,8 @@ def action_label(action: str) -> str:
 
 
 def _value_text(key: str, value) -> str:
+    if chain.is_sealed(value):
+        return "tersegel (lihat halaman dokumen)"   # the audit page is not need-to-know
     if isinstance(value, bool):
         return "ya" if value else "tidak"
     if isinstance(value, (list, tuple)):

@@ -188,6 +188,7 @@ def tune_sqlite(engine) -> None:
         cur.execute("PRAGMA foreign_keys=ON")
         cur.execute(f"PRAGMA synchronous={synchronous}")
         cur.execute("PRAGMA temp_store=MEMORY")
+        cur.execute("PRAGMA secure_delete=ON")   # a destroyed secret leaves no bytes in free pages
         cur.close()
 
     @event.listens_for(engine, "begin")

@@ -25,8 +25,10 @@ MIN_INDEXED = 3  # trigram: shorter text cannot be looked up in the index
 # name -> (base table, indexed columns). Column lists are also the FTS5 tables' columns.
 INDEXES = {
     "agenda_search": ("agenda_entries", ("sender", "letter_number")),
-    "document_search": ("documents", ("sender_agency", "sender_ref_number", "forwarded_to")),
+    "document_search": ("documents", ("sender_agency", "sender_ref_number")),
 }
+# The addressee (documents.forwarded_to) is sealed (naskah.models.types.SealedText): no index or
+# LIKE can read it, and an index of it would be a plaintext copy in the database file.
 
 
 def _sqlite_ddl(name: str) -> list[str]:
@@ -114,10 +116,10 @@ def any_contains(name: str, id_column, q: str, columns: dict):
 
 
 def document_text_condition(q: str):
-    """The board's text filter: sender, sender's reference, addressee, or the agenda number."""
+    """The board's text filter: sender, sender's reference, or the agenda number (the addressee
+    is sealed, so not searchable)."""
     cond = any_contains("document_search", Document.id, q, {
-        "sender_agency": Document.sender_agency, "sender_ref_number": Document.sender_ref_number,
-        "forwarded_to": Document.forwarded_to})
+        "sender_agency": Document.sender_agency, "sender_ref_number": Document.sender_ref_number})
     if q.isdigit():
         return or_(cond, Document.agenda_number == int(q))
     return cond

@@ -2,7 +2,7 @@
 from naskah.core.timeutil import utcnow
 
 from ..extensions import db
-from .types import UTCDateTime
+from .types import SealedText, UTCDateTime
 
 ENTRY_KINDS = {
     "kriptogram": "Kriptogram masuk",
@@ -33,8 +33,8 @@ class AgendaEntry(db.Model):
     letter_date = db.Column(db.Date, nullable=True)
     summary = db.Column(db.String(300), nullable=False, default="kriptogram")
     attachments = db.Column(db.String(200), nullable=True)
-    forwarded_to = db.Column(db.String(200), nullable=True)
-    notes = db.Column(db.Text, nullable=True)
+    forwarded_to = db.Column(SealedText("agenda_entries.forwarded_to"), nullable=True)
+    notes = db.Column(SealedText("agenda_entries.notes"), nullable=True)
     classification = db.Column(db.String(2), nullable=True, index=True)
     corrects_id = db.Column(db.Integer, db.ForeignKey("agenda_entries.id"), nullable=True)
     created_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)

@@ -6,7 +6,7 @@ SecretBlob rows referenced by id, so it is encrypted at rest and can be destroye
 from naskah.core.timeutil import utcnow
 
 from ..extensions import db
-from .types import UTCDateTime
+from .types import SealedText, UTCDateTime
 
 CLASSIFICATIONS = {
     "SR": "Sangat Rahasia",
@@ -65,12 +65,12 @@ class Document(db.Model):
     # Step 4: disposition
     assigned_to_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
     assigned_at = db.Column(UTCDateTime, nullable=True)
-    disposition_note = db.Column(db.Text, nullable=True)
+    disposition_note = db.Column(SealedText("documents.disposition_note"), nullable=True)   # the kasi's instruction
 
     # Step 5: decryption and letters (contents encrypted in SecretBlobs)
     plaintext_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
     letters_blob_id = db.Column(db.Integer, db.ForeignKey("secret_blobs.id"), nullable=True)
-    forwarded_to = db.Column(db.String(200), nullable=True)      # addressee; an agenda column
+    forwarded_to = db.Column(SealedText("documents.forwarded_to"), nullable=True)   # addressee; an agenda column
     copy_index = db.Column(db.Integer, nullable=True)
     copy_total = db.Column(db.Integer, nullable=True)
     decrypted_at = db.Column(UTCDateTime, nullable=True)
@@ -86,8 +86,8 @@ class Document(db.Model):
     signed_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True)
     signed_at = db.Column(UTCDateTime, nullable=True)
     delivery_assignee_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=True, index=True)
-    delivery_note = db.Column(db.Text, nullable=True)
-    revision_reason = db.Column(db.Text, nullable=True)
+    delivery_note = db.Column(SealedText("documents.delivery_note"), nullable=True)
+    revision_reason = db.Column(SealedText("documents.revision_reason"), nullable=True)
     revision_count = db.Column(db.Integer, nullable=False, default=0)
 
     # Step 8: numbering and delivery

@@ -1,7 +1,7 @@
 """Master key rotation: re-wrap every data key under a fresh master key, all or nothing.
 
-Only the small wrapped data keys are read and rewritten (never the ciphertexts), in one database
-transaction. With a key file, the new key is written beside the old one before the commit and
+Only the small wrapped data keys are read and rewritten (never the blobs' ciphertexts), with the
+sealed row values (naskah.models.types.SealedText) sealed again, in one database transaction. With a key file, the new key is written beside the old one before the commit and
 swapped in after it; the old key stays as master.key.old-<timestamp>. With NASKAH_MASTER_KEY the
 new value is handed back for the operator to install. Stop the web server while rotating: a
 running server still holds the old key in memory.
@@ -11,6 +11,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from flask import current_app
 from sqlalchemy import select, text, update
 
@@ -19,6 +20,7 @@ from naskah.core import vault
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import SecretBlob
+from naskah.models.types import SealedText, open_value, seal_value
 
 BATCH = 500
 
@@ -55,6 +57,24 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def reseal_columns(old: bytes, new: bytes) -> int:
+    """Seal every SealedText value again under the new master key's column key (the values of a
+    row column are small, unlike blobs, and have no data key of their own)."""
+    count = 0
+    for table in db.Model.metadata.sorted_tables:
+        for column in table.columns:
+            if not isinstance(column.type, SealedText):
+                continue
+            rows = db.session.execute(text(
+                f"SELECT id, {column.name} FROM {table.name} WHERE {column.name} IS NOT NULL")).all()  # nosec B608 - names from the models
+            for row_id, value in rows:
+                db.session.execute(text(f"UPDATE {table.name} SET {column.name} = :v WHERE id = :id"),  # nosec B608 - names from the models
+                                   {"v": seal_value(open_value(value, column.type.label, old), column.type.label, new),
+                                    "id": row_id})
+                count += 1
+    return count
+
+
 def rewrap(old: bytes, new: bytes) -> int:
     """Re-wrap every data key in the current transaction; reads only ids and wrapped keys."""
     if db.engine.dialect.name == "postgresql":
@@ -88,9 +108,10 @@ def rotate(app=None) -> Rotation:
                             "(lihat docs/keys-and-decryption.md) sebelum mencoba lagi.")
     try:
         count = rewrap(old, new)
+        resealed = reseal_columns(old, new)
         audit.append("key.rotate_master", actor_name="cli",
-                     details={"rewrapped": count, "storage": "env" if env else "file"})
-    except vault.VaultError:
+                     details={"rewrapped": count, "resealed": resealed, "storage": "env" if env else "file"})
+    except (vault.VaultError, InvalidTag):
         db.session.rollback()
         raise RotationError("Kunci induk yang dimuat tidak membuka semua kunci data; tidak ada yang diubah.") from None
     except Exception:

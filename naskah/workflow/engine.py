@@ -267,7 +267,7 @@ def _register(ctx):
 def _report(ctx):
     doc, data = ctx.doc, ctx.data
     doc.reported_at = ctx.now
-    return {"note": data.get("note") or ""}
+    return {"note": audit.sealed(data.get("note"))}
 
 
 def _assign(ctx):
@@ -350,7 +350,7 @@ def _return(ctx):
     doc.revision_reason = reason
     doc.revision_count = (doc.revision_count or 0) + 1
     doc.paraf_by_id = doc.paraf_at = doc.paraf_sha256 = doc.paraf_content_version = None
-    return {"reason": reason}
+    return {"reason": audit.sealed(reason)}
 
 
 def _number_copy(ctx):
@@ -364,7 +364,7 @@ def _deliver(ctx):
 def _archive(ctx):
     doc, data = ctx.doc, ctx.data
     doc.archived_at = ctx.now
-    return {"note": data.get("note") or ""}
+    return {"note": audit.sealed(data.get("note"))}
 
 
 EFFECTS = {

@@ -13,6 +13,7 @@ from sqlalchemy import types as sqltypes
 
 from naskah import create_app
 from naskah.extensions import db
+from naskah.models.types import SEALED_PREFIX, open_value
 from tests.conftest import PG_URL, make_config
 
 ROWS = 3
@@ -75,12 +76,19 @@ def read_all(conn) -> dict:
     return out
 
 
-def assert_kept(before: dict, after: dict, revision: str):
+def _opened(table: str, column: str, value, master: bytes):
+    """A value sealed by a migration (naskah.models.types.SealedText) read back as its text."""
+    if isinstance(value, str) and value.startswith(SEALED_PREFIX):
+        return open_value(value, f"{table}.{column}", master)
+    return value
+
+
+def assert_kept(before: dict, after: dict, revision: str, master: bytes):
     for table, rows in before.items():
         assert table in after, f"table {table} disappeared at {revision}"
         assert len(after[table]) == len(rows), f"{table}: row count changed at {revision}"
         for old, new in zip(rows, after[table], strict=True):
-            kept = {k: new[k] for k in old if k in new}
+            kept = {k: _opened(table, k, new[k], master) for k in old if k in new}
             assert kept == {k: old[k] for k in kept}, f"{table}: values changed at {revision}"
 
 
@@ -105,7 +113,12 @@ def test_upgrade_from_first_revision_keeps_records_and_matches_models(tmp_path):
             for revision in revisions[1:]:
                 upgrade(revision=revision)
                 with db.engine.connect() as conn:
-                    assert_kept(before, read_all(conn), revision)
+                    assert_kept(before, read_all(conn), revision, app.extensions["naskah_master_key"])
+            with db.engine.connect() as conn:  # the sealing migration left no clear text behind
+                for table, column in (("documents", "forwarded_to"), ("documents", "disposition_note"),
+                                      ("agenda_entries", "notes")):
+                    raw = conn.execute(text(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL")).scalars().all()  # nosec B608
+                    assert raw and all(v.startswith(SEALED_PREFIX) for v in raw), (table, column)
             with db.engine.connect() as conn:
                 from naskah.core.search import is_search_object  # FTS5 tables / pg_trgm indexes: not models
                 opts = {"compare_type": True, "include_name": lambda name, *_: not is_search_object(name)}

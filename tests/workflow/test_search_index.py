@@ -4,7 +4,7 @@ board's text filter, and stays in step when rows are added, changed and removed.
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 
 from naskah.agenda import book as agenda
 from naskah.core.timeutil import utcnow
@@ -84,9 +84,9 @@ def test_board_text_filter_answers_as_the_substring_search(app, books, q):
         user = db.session.get(User, books.id)
         by_step, *_ = board.ordered(board.Filters(q=q), user)
         found = {r.id for rows in by_step.values() for r in rows}
-        rows = db.session.execute(select(Document.id, Document.sender_agency, Document.sender_ref_number,
-                                         Document.forwarded_to).where(Document.step < 9)).all()
-        expected = reference(rows, q)
+        rows = db.session.execute(select(Document.id, Document.sender_agency, Document.sender_ref_number)
+                                  .where(Document.step < 9)).all()
+        expected = reference(rows, q)   # not the addressee: it is sealed
         if q.isdigit():
             expected |= set(db.session.scalars(select(Document.id).where(Document.step < 9,
                                                                          Document.agenda_number == int(q))))
@@ -97,11 +97,11 @@ def test_index_follows_inserts_updates_and_deletes(app, books):
     with app.app_context():
         doc_id = db.session.scalar(select(Document.id).where(Document.step < 9).order_by(Document.id))
         user = db.session.get(User, books.id)
-        db.session.execute(update(Document).where(Document.id == doc_id).values(forwarded_to="Bupati Tegalsari"))
+        db.session.execute(update(Document).where(Document.id == doc_id).values(sender_agency="Bupati Tegalsari"))
         db.session.commit()
         hits = lambda q: {r.id for rows in board.ordered(board.Filters(q=q), user)[0].values() for r in rows}  # noqa: E731
         assert doc_id in hits("tegalsari")
-        db.session.execute(update(Document).where(Document.id == doc_id).values(forwarded_to="Bupati Brebes"))
+        db.session.execute(update(Document).where(Document.id == doc_id).values(sender_agency="Bupati Brebes"))
         db.session.commit()
         assert doc_id not in hits("tegalsari") and doc_id in hits("brebes")
         entry = AgendaEntry(book="masuk", year=2026, number=999, kind="kriptogram", received_on=date(2026, 1, 3),
@@ -128,3 +128,14 @@ def test_sqlite_query_uses_the_index(app, books):
         rows = db.session.connection().exec_driver_sql("EXPLAIN QUERY PLAN " + str(compiled), params).all()
         plan = " ".join(str(r) for r in rows)
         assert "agenda_search VIRTUAL TABLE INDEX" in plan, plan
+
+
+def test_the_sealed_addressee_is_neither_searched_nor_indexed(app, books):
+    with app.app_context():
+        user = db.session.get(User, books.id)
+        assert not any(board.ordered(board.Filters(q="wali kota"), user)[0].values())
+        raw = db.session.execute(text("SELECT forwarded_to FROM documents WHERE forwarded_to IS NOT NULL")).scalars().all()
+        assert raw and all(v.startswith("s1:") and "Wali" not in v for v in raw)
+        if db.engine.dialect.name == "sqlite":
+            cols = [r[1] for r in db.session.execute(text("PRAGMA table_info(document_search)"))]
+            assert cols == ["sender_agency", "sender_ref_number"]

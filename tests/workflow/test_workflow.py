@@ -160,3 +160,20 @@ def test_waiting_for_resend_pauses_the_sla_clock(app, make):
         db.session.commit()
         assert sla.pauses_for([doc_id]) == {doc_id: [(start, None)]}
         assert sla.card_sla(db.session.get(Document, doc_id), utcnow()).status == "paused"
+
+
+def test_return_reason_and_report_note_are_sealed_in_the_trail(app, make, client):
+    """Classified context never lies clear in audit_events.details: the reason and the note go to
+    the vault, the event keeps a blob id; the document's page opens it, the audit page does not."""
+    from tests.factories import login
+    sandiman, kasi, doc_id = _setup(app, make, 6)
+    with app.app_context():
+        doc = db.session.get(Document, doc_id)
+        workflow.apply(doc, "return", db.session.get(User, kasi.id), {"reason": "Perihal menyebut operasi Elang"})
+        db.session.commit()
+        raw = db.session.scalars(db.select(AuditEvent.details).where(AuditEvent.document_id == doc_id)).all()
+        assert not any("Elang" in d for d in raw) and any('"sealed_blob"' in d for d in raw)
+    login(client, kasi)
+    assert "Alasan: Perihal menyebut operasi Elang" in client.get(f"/dokumen/{doc_id}").get_data(as_text=True)
+    trail_page = client.get(f"/audit/?dokumen={doc_id}").get_data(as_text=True)
+    assert "Elang" not in trail_page and "tersegel" in trail_page
