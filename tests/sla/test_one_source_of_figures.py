@@ -10,6 +10,7 @@ from naskah.complaints.register import summary_of
 from naskah.core import csvexport
 from naskah.extensions import db
 from naskah.models import Document, User
+from naskah.models.complaint import Complaint
 from naskah.models.decryption import ResendRequest
 from naskah.sla import due as sla
 from naskah.sla import metrics, reports
@@ -24,9 +25,17 @@ history = st.fixed_dictionaries({
     "returns": st.integers(0, 2),
     "classification": st.sampled_from(["SR", "R", "T", "B"]),
 })
+# A complaint's history: filed at some hour, then a path through the desk. "escalated_resolved"
+# was with an official and is closed now: it must not count as "Dieskalasi".
+complaint_history = st.fixed_dictionaries({
+    "filed": st.integers(0, 70 * 24),
+    "path": st.sampled_from(["baru", "ditanggapi", "dieskalasi", "escalated_resolved", "selesai",
+                             "escalated_answered"]),
+})
 
 
 def _reset(app):
+    db.session.execute(db.delete(Complaint))
     db.session.execute(db.delete(ResendRequest))
     db.session.execute(db.delete(Document))
     db.session.commit()
@@ -61,18 +70,39 @@ def _build(user_id, histories):
     return truth
 
 
+def _build_complaints(user_id, histories) -> list[tuple[datetime, str]]:
+    """Complaint rows with the given histories; returns (filed at, status now) of each."""
+    made = []
+    for i, h in enumerate(histories):
+        filed = START + timedelta(hours=h["filed"])
+        answered = filed + timedelta(hours=2)
+        escalated = filed + timedelta(hours=3) if h["path"].startswith("escalated") or h["path"] == "dieskalasi" else None
+        closed = filed + timedelta(hours=30) if h["path"] in ("selesai", "escalated_resolved") else None
+        status = {"escalated_resolved": "selesai", "escalated_answered": "ditanggapi"}.get(h["path"], h["path"])
+        db.session.add(Complaint(
+            year=filed.year, number=i + 1, ticket=f"ADU-{filed.year}-{i + 1:04d}", access_code_digest=f"{i:064d}",
+            version=1, channel="telepon", text="keluhan uji", status=status, created_at=filed, updated_at=filed,
+            first_response_due=filed + timedelta(hours=24), solution_due=filed + timedelta(days=14),
+            first_response_at=answered if status != "baru" else None, escalated_at=escalated,
+            escalated_to_id=user_id if escalated else None, closed_at=closed, created_by_id=user_id))
+        made.append((filed, status))
+    db.session.commit()
+    return made
+
+
 def _csv_value(rows, section, item):
     return next(r[3] for r in rows if r[0] == section and r[1] == item)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
-@given(st.lists(history, min_size=1, max_size=12))
-def test_dashboard_and_report_agree(app, make, histories):
+@given(st.lists(history, min_size=1, max_size=12), st.lists(complaint_history, max_size=8))
+def test_dashboard_and_report_agree(app, make, histories, complaint_histories):
     user = make.user("sandiman")
     with app.app_context():
         _reset(app)
         truth = _build(db.session.get(User, user.id).id, histories)
+        filed = _build_complaints(user.id, complaint_histories)
         series = dict(metrics.monthly_compliance(4, NOW))
         cal = sla.calendar()
         for months_back in range(3):
@@ -99,6 +129,12 @@ def test_dashboard_and_report_agree(app, make, histories):
             assert _csv_value(rows, "menunggu kiriman ulang", "naskah saat ini") == str(truth["open_requests"])
             expected = "" if report.outcome.compliance is None else csvexport.cell(report.outcome.compliance)
             assert _csv_value(rows, "penyampaian", "kepatuhan SLA (%)") == expected
+            # complaints filed in the month; "Dieskalasi" is what is with an official now
+            in_month = [status for at, status in filed if a <= at < b]
+            assert report.complaints["total"] == len(in_month)
+            assert report.complaints["escalated"] == in_month.count("dieskalasi")
+            assert report.complaints["open"] == sum(status != "selesai" for status in in_month)
+            assert _csv_value(rows, "pengaduan", "Dieskalasi") == str(in_month.count("dieskalasi"))
             # the PDF context is built from the same report object
             assert reports.pdf_context(report, "uji")["report"] is report
 
