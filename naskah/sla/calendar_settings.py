@@ -37,30 +37,6 @@ def week_rows(week: WorkWeek) -> list[dict]:
     return rows
 
 
-def parse_week(form: dict) -> tuple[WorkWeek | None, dict[int, str], str | None]:
-    """Read open_N/start_N/end_N; returns (week, per-day errors, whole-week error).
-
-    Each open day is checked on its own with WorkWeek's own Indonesian messages, then the
-    whole week (for "at least one working day").
-    """
-    spans, errors = {}, {}
-    for day in range(7):
-        if not form.get(f"open_{day}"):
-            continue
-        span = ((form.get(f"start_{day}") or "").strip(), (form.get(f"end_{day}") or "").strip())
-        try:
-            WorkWeek({day: span})
-        except ValueError as e:
-            errors[day] = str(e)
-        spans[day] = span
-    if errors:
-        return None, errors, None
-    try:
-        return WorkWeek(spans), {}, None
-    except ValueError as e:
-        return None, {}, str(e)
-
-
 def save_week(week: WorkWeek, actor) -> None:
     old = settings.get("work_week")
     new = week.to_json()
@@ -95,7 +71,8 @@ def suggestions(year: int) -> list[tuple[date, str]]:
     return [(d, name) for d, name in cuti_bersama(year) if d.isoformat() not in taken]
 
 
-def parse_closure(raw_date: str, label: str, kind: str) -> tuple[date, str, str]:
+def closure_day(raw_date: str) -> date:
+    """The date of an office closure, or DomainError(field="date")."""
     if not (raw_date or "").strip():
         raise DomainError("Tanggal wajib diisi.", field="date")
     try:
@@ -103,15 +80,29 @@ def parse_closure(raw_date: str, label: str, kind: str) -> tuple[date, str, str]
     except ValueError:
         raise DomainError("Tanggal tidak valid; gunakan format TTTT-BB-HH.", field="date") from None
     _year(day.year, field="date")
+    return day
+
+
+def closure_label(label: str) -> str:
+    """Its description, spaces normalised, or DomainError(field="label")."""
     label = " ".join((label or "").split())
     if not label:
         raise DomainError("Isi keterangan libur, misalnya \u201cCuti Bersama Hari Raya Idul Fitri\u201d.",
                           field="label")
     if len(label) > 120:
         raise DomainError("Keterangan paling banyak 120 karakter.", field="label")
-    if kind not in CLOSURE_KINDS:
-        raise DomainError("Pilih jenis libur.", field="kind")
-    return day, label, kind
+    return label
+
+
+def wip_limit(text: str, step: Step) -> int | None:
+    """A column's soft WIP limit (None: no limit), or DomainError(field="wip_N")."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= 999:
+        raise DomainError(f"Batas kolom {STEP_LABELS[step]} harus bilangan bulat 1 sampai 999, atau kosong.",
+                          field=f"wip_{int(step)}")
+    return int(text)
 
 
 def add_closure(day: date, label: str, kind: str, actor) -> None:
@@ -139,19 +130,6 @@ def wip_limits() -> dict[int, int]:
     """{step: limit}; steps without a limit are absent."""
     raw = settings.get("wip_limits") or {}
     return {int(k): int(v) for k, v in raw.items() if v}
-
-
-def parse_wip(form: dict) -> tuple[dict[str, int], dict[int, str]]:
-    values, errors = {}, {}
-    for step in Step:
-        text = (form.get(f"wip_{int(step)}") or "").strip()
-        if not text:
-            continue
-        if not text.isdigit() or not 1 <= int(text) <= 999:
-            errors[int(step)] = f"Batas kolom {STEP_LABELS[step]} harus bilangan bulat 1 sampai 999, atau kosong."
-            continue
-        values[str(int(step))] = int(text)
-    return values, errors
 
 
 def save_wip(values: dict[str, int], actor) -> None:

@@ -137,6 +137,16 @@ def test_add_closure_invalid(app, admin, data, message):
     assert setting(app, "closures") == [] and events(app) == []
 
 
+def test_add_closure_names_every_problem_at_once_and_keeps_the_input(app, admin):
+    r = admin.post("/admin/kalender/libur", data={"date": "", "label": " ", "kind": "bebas"})
+    html = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert "Tanggal wajib diisi." in html and "Isi keterangan libur" in html and "Pilih jenis libur" in html
+    r = admin.post("/admin/kalender/libur", data={"date": "31-12-2026", "label": "Libur akhir tahun", "kind": "libur"})
+    assert 'value="Libur akhir tahun"' in r.get_data(as_text=True)   # what was typed stays
+    assert setting(app, "closures") == [] and events(app) == []
+
+
 def test_duplicate_and_missing_closure(app, admin):
     data = {"date": "2026-12-31", "label": "x", "kind": "libur"}
     assert admin.post("/admin/kalender/libur", data=data).status_code == 302

@@ -9,6 +9,7 @@ from naskah.core.timeutil import wib_today
 from naskah.extensions import db
 from naskah.sla import calendar_settings as cal_admin
 from naskah.sla.calendar import HARI
+from naskah.sla.forms import ClosureForm, RemoveClosureForm, WeekForm, WipForm
 
 bp = Blueprint("calendar_admin", __name__, url_prefix="/admin/kalender")
 NAV = [("calendar_admin.index", "Kalender Kantor", {"admin"}, 82)]
@@ -44,10 +45,6 @@ def _back():
     return redirect(url_for(".index", tahun=year))
 
 
-def _csrf_ok() -> bool:
-    return FlaskForm().validate_on_submit()
-
-
 @bp.get("/")
 @roles_required("admin")
 def index():
@@ -57,44 +54,49 @@ def index():
 @bp.post("/jam")
 @roles_required("admin")
 def save_week():
-    if not _csrf_ok():
-        return _page(400)
-    week, errors, week_error = cal_admin.parse_week(request.form)
-    if week is None:
-        rows = [{"day": d, "name": r["name"], "open": bool(request.form.get(f"open_{d}")),
-                 "start": request.form.get(f"start_{d}", "")[:5], "end": request.form.get(f"end_{d}", "")[:5]}
-                for d, r in enumerate(cal_admin.week_rows(cal_admin.current_week()))]
-        return _page(400, week_rows=rows, week_errors=errors, week_error=week_error)
-    cal_admin.save_week(week, current_user)
+    form = WeekForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page(400)
+        names = [r["name"] for r in cal_admin.week_rows(cal_admin.current_week())]
+        return _page(400, week_rows=form.rows(names), week_errors=form.day_errors or {}, week_error=form.week_error)
+    cal_admin.save_week(form.week, current_user)
     db.session.commit()
     flash("Jam kerja mingguan disimpan. Batas waktu naskah dihitung dengan jam kerja baru.", "success")
     return _back()
 
 
+def _errors(form) -> dict:
+    """{field name: its first message} for the page's hand-laid fields."""
+    return {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+
+
 @bp.post("/libur")
 @roles_required("admin")
 def add_closure():
-    if not _csrf_ok():
-        return _page(400)
-    raw = {k: request.form.get(k, "") for k in ("date", "label", "kind")}
+    form = ClosureForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page(400)
+        return _page(400, closure_errors=_errors(form), closure_input=form.data)
     try:
-        day, label, kind = cal_admin.parse_closure(raw["date"], raw["label"], raw["kind"] or "libur")
-        cal_admin.add_closure(day, label, kind, current_user)
+        cal_admin.add_closure(form.day, form.label.data, form.kind.data, current_user)
         db.session.commit()
     except DomainError as e:
         db.session.rollback()
-        return _page(400, closure_errors={e.field or "date": e.message}, closure_input=raw)
-    flash(f"{cal_admin.CLOSURE_KINDS[kind]} {day.isoformat()} ({label}) ditambahkan.", "success")
+        return _page(400, closure_errors={e.field or "date": e.message}, closure_input=form.data)
+    flash(f"{cal_admin.CLOSURE_KINDS[form.kind.data]} {form.day.isoformat()} ({form.label.data}) ditambahkan.", "success")
     return _back()
 
 
 @bp.post("/libur/hapus")
 @roles_required("admin")
 def remove_closure():
-    if not _csrf_ok():
+    form = RemoveClosureForm()
+    if not form.validate_on_submit():
         return _page(400)
     try:
-        found = cal_admin.remove_closure(request.form.get("date", "").strip(), current_user)
+        found = cal_admin.remove_closure((form.date.data or "").strip(), current_user)
         db.session.commit()
     except DomainError as e:
         db.session.rollback()
@@ -107,13 +109,14 @@ def remove_closure():
 @bp.post("/wip")
 @roles_required("admin")
 def save_wip():
-    if not _csrf_ok():
-        return _page(400)
-    values, errors = cal_admin.parse_wip(request.form)
-    if errors:
-        wip = {step: request.form.get(f"wip_{step}", "")[:5] for step in range(1, 10)}
+    form = WipForm()
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page(400)
+        wip = {step: (form[f"wip_{step}"].data or "")[:5] for step in range(1, 10)}
+        errors = {int(name.removeprefix("wip_")): message for name, message in _errors(form).items()}
         return _page(400, wip=wip, wip_errors=errors)
-    cal_admin.save_wip(values, current_user)
+    cal_admin.save_wip(form.limits(), current_user)
     db.session.commit()
     flash("Batas WIP per kolom disimpan.", "success")
     return _back()
