@@ -19,9 +19,7 @@ from naskah.auth import forms as auth_forms
 from naskah.complaints import forms as complaint_forms
 from naskah.decryption import forms as keyforms
 from naskah.extensions import db
-from naskah.paper.views.archive import DisposeForm
-from naskah.paper.views.office_settings import OfficeSettingsForm
-from naskah.paper.views.verification import UploadForm
+from naskah.paper.forms import DisposeForm, OfficeSettingsForm, UploadForm
 from naskah.workflow import engine as workflow
 from naskah.workflow import forms
 from tests.conftest import make_config

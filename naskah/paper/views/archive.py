@@ -1,13 +1,9 @@
 """The archive page (step 9): read-only search; retention; disposal by the kasi."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, DateTimeLocalField, PasswordField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from naskah.agenda.forms import parse_filters
 from naskah.audit import chain as audit
-from naskah.auth.formchecks import valid_nip
 from naskah.auth.guards import roles_required
 from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
@@ -19,38 +15,12 @@ from naskah.models.paper import Disposal
 from naskah.paper import archive as archive_q
 from naskah.paper import letters
 from naskah.paper import loans as archiveloans
+from naskah.paper.forms import DisposeForm, LendForm, ReturnForm
 from naskah.paper.printview import pdf_response
 from naskah.workflow import documents
 
 bp = Blueprint("archive", __name__, url_prefix="/arsip")
 NAV = [("archive.index", "Arsip", {"sandiman", "kasi"}, 35)]
-
-
-class DisposeForm(FlaskForm):
-    witness_name = StringField("Nama saksi", validators=[DataRequired("Wajib diisi."), Length(max=120)])
-    witness_nip = StringField("NIP saksi", validators=[DataRequired("Wajib diisi."), Length(max=40), valid_nip])
-    witness_title = StringField("Jabatan saksi", validators=[Optional(), Length(max=120)])
-    method = StringField("Cara pemusnahan", default=archive_q.DEFAULT_METHOD, validators=[Optional(), Length(max=300)])
-    passphrase = PasswordField("Frasa sandi sertifikat Kasi", validators=[Optional(), Length(max=200)])
-    confirm = BooleanField("Saya memahami bahwa isi rahasia arsip terpilih dihapus permanen dan tidak dapat "
-                           "dipulihkan", validators=[DataRequired("Centang konfirmasi sebelum memusnahkan.")])
-
-
-WIB_FORMATS = ["%Y-%m-%dT%H:%M"]
-
-
-class LendForm(FlaskForm):
-    borrower_name = StringField("Nama peminjam", validators=[DataRequired("Wajib diisi."), Length(max=120)])
-    borrower_unit = StringField("Unit kerja peminjam", validators=[Optional(), Length(max=120)])
-    purpose = StringField("Keperluan", validators=[DataRequired("Wajib diisi."), Length(max=500)])
-    borrowed_at = DateTimeLocalField("Waktu dipinjam (WIB)", format=WIB_FORMATS,
-                                     validators=[InputRequired("Wajib diisi.")])
-    due_on = DateField("Batas kembali", validators=[Optional()])
-
-
-class ReturnForm(FlaskForm):
-    returned_at = DateTimeLocalField("Waktu dikembalikan (WIB)", format=WIB_FORMATS,
-                                     validators=[InputRequired("Wajib diisi.")])
 
 
 def _now_wib():
@@ -83,11 +53,10 @@ def index():
 @roles_required("kasi")
 def dispose():
     form = DisposeForm()
-    ids = [int(v) for v in request.form.getlist("doc_ids") if v.isdigit()]
     if not form.validate():
         return _listing(form, 400, "Periksa isian berita acara.")
     try:
-        disposal = archive_q.dispose(ids, current_user, witness_name=form.witness_name.data,
+        disposal = archive_q.dispose([i for i in form.doc_ids.data or [] if i > 0], current_user, witness_name=form.witness_name.data,
                                      witness_nip=form.witness_nip.data, witness_title=form.witness_title.data or "",
                                      method=form.method.data or "", passphrase=form.passphrase.data)
         db.session.commit()

@@ -7,20 +7,15 @@ import re
 import time
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
 
 from naskah.auth.guards import public
 from naskah.core.errors import render_error
 from naskah.core.ratelimit import client_key, limiter
 from naskah.paper import issued
+from naskah.paper.forms import UploadForm
 
 bp = Blueprint("verification", __name__, url_prefix="/verifikasi")
 TOO_MANY = ("Terlalu banyak permintaan verifikasi dari alamat Anda. Tunggu sebentar lalu coba lagi.")
-
-
-class UploadForm(FlaskForm):
-    pdf = FileField("Berkas PDF yang akan diperiksa")
 
 
 def _limited():
