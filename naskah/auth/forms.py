@@ -51,6 +51,27 @@ class UserForm(FlaskForm):
             raise ValidationError("Gunakan huruf kecil, angka, titik, garis bawah atau tanda hubung.")
 
 
+class RoleChangeForm(FlaskForm):
+    """A user's new role from the users table (the reason counts when it makes a Kasi)."""
+    role = StringField("Peran", validators=[req(), maxlen(20)])
+    reason = StringField("Alasan", validators=[Optional(), maxlen(500)])
+
+
+class ReasonForm(FlaskForm):
+    """The reason of a two-person request (reset of a Kasi's password or second factor)."""
+    reason = StringField("Alasan", validators=[Optional(), maxlen(500)])
+
+
+class DecisionForm(FlaskForm):
+    """The approver's answer to a two-person request: one of the two buttons."""
+    keputusan = SelectField("Keputusan", choices=[("setujui", "Setujui"), ("tolak", "Tolak")],
+                            validators=[req()])
+
+    @property
+    def approve(self) -> bool:
+        return self.keputusan.data == "setujui"
+
+
 class SecondFactorForm(FlaskForm):
     """A 6-digit authenticator code or a recovery code (xxxxx-xxxxx)."""
     code = StringField("Kode verifikasi", validators=[req(), maxlen(20)],

@@ -118,3 +118,20 @@ def test_granting_the_kasi_role_waits_and_other_role_changes_end_sessions(app, m
     a.post(f"/admin/pengguna/{pejabat.id}/peran", data={"role": "pejabat"})
     assert _user(app, pejabat.username).role == "pejabat"
     assert "/masuk" in p.get("/papan").location
+
+
+@pytest.mark.parametrize("decision", [None, "", "terserah"])
+def test_a_decision_must_be_one_of_the_two_buttons(app, make, decision):
+    """Anything but Setujui or Tolak decides nothing (it used to count as a refusal)."""
+    admin, kasi = make.user("admin"), make.user("kasi")
+    _create(_client(app, admin), "kasibaru")
+    (row,) = _pending(app)
+    k = _client(app, kasi)
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count(AuditEvent.id)))
+    r = k.post(f"/persetujuan/{row.id}", data={} if decision is None else {"keputusan": decision},
+                                follow_redirects=True)
+    assert "Pilih Setujui atau Tolak." in r.get_data(as_text=True)
+    assert [p.id for p in _pending(app)] == [row.id] and not _user(app, "kasibaru").active
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(AuditEvent.id))) == before  # no event

@@ -1,8 +1,9 @@
 """The second person's page for Kasi rights: who asked, for whom, why; approve or refuse."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from naskah.auth import approvals
+from naskah.auth.forms import DecisionForm
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.extensions import db
@@ -25,7 +26,12 @@ def decide(approval_id):
     row = db.session.get(KasiApproval, approval_id)
     if row is None:
         abort(404)
-    approve = request.form.get("keputusan") == "setujui"
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        flash("Pilih Setujui atau Tolak." if "csrf_token" not in form.errors
+              else "Sesi formulir kedaluwarsa; muat ulang halaman lalu coba lagi.", "error")
+        return redirect(url_for(".index"))
+    approve = form.approve
     try:
         password = approvals.decide(row, current_user._get_current_object(), approve)
         db.session.commit()

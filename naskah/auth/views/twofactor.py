@@ -9,7 +9,7 @@ from naskah.auth import approvals, twofactor, websessions
 from naskah.auth.forms import SecondFactorForm
 from naskah.auth.guards import mark_second_factor_done, roles_required
 from naskah.auth.views.login import _safe_next, home_for
-from naskah.auth.views.users import _ask
+from naskah.auth.views.users import ask_approval
 from naskah.core.errors import DomainError
 from naskah.core.ratelimit import client_key, limiter
 from naskah.core.timeutil import utcnow
@@ -170,7 +170,7 @@ def admin_reset(user_id):
     if user is None:
         abort(404)
     if approvals.needs_approval("reset_2fa", user):
-        return _ask(user, "reset_2fa")
+        return ask_approval(user, "reset_2fa")
     try:
         twofactor.disable(user, current_user._get_current_object(), reset=True)
         db.session.commit()

@@ -1,10 +1,10 @@
 """Administration: users (created, deactivated, reset; never deleted)."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 
 from naskah.auth import approvals
 from naskah.auth import users as users_mod
-from naskah.auth.forms import UserForm
+from naskah.auth.forms import ReasonForm, RoleChangeForm, UserForm
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.extensions import db
@@ -73,7 +73,7 @@ def toggle_active(user_id):
 def reset(user_id):
     user = _user_or_404(user_id)
     if approvals.needs_approval("reset_password", user):
-        return _ask(user, "reset_password")
+        return ask_approval(user, "reset_password")
     password = users_mod.reset_password(user, current_user)
     db.session.commit()
     rows = db.session.scalars(db.select(User).order_by(User.active.desc(), User.role, User.username)).all()
@@ -83,10 +83,26 @@ def reset(user_id):
     return render_template("admin/users.html", form=form, rows=rows, new_password=password)
 
 
-def _ask(user, kind):
-    """File a two-person request for a Kasi right instead of acting (naskah.auth.approvals)."""
+def _first_error(form) -> str:
+    """The first problem of a small inline form, for the flash above the users table."""
+    for name, messages in form.errors.items():
+        if name == "csrf_token":
+            return "Sesi formulir kedaluwarsa; muat ulang halaman lalu coba lagi."
+        return f"{form[name].label.text}: {messages[0]}"
+    return "Periksa isian."
+
+
+def ask_approval(user, kind, reason: str | None = None):
+    """File a two-person request for a Kasi right instead of acting (naskah.auth.approvals);
+    the reason from the posted ReasonForm unless given."""
+    if reason is None:
+        form = ReasonForm()
+        if not form.validate_on_submit():
+            flash(_first_error(form), "error")
+            return redirect(url_for("admin.users"))
+        reason = form.reason.data or ""
     try:
-        approvals.request(kind, user, current_user._get_current_object(), request.form.get("reason", ""))
+        approvals.request(kind, user, current_user._get_current_object(), reason)
         db.session.commit()
         flash(f"{approvals.KIND_LABELS[kind]} untuk {user.username} menunggu persetujuan kedua.", "success")
     except DomainError as e:
@@ -99,11 +115,15 @@ def _ask(user, kind):
 @roles_required("admin")
 def change_role(user_id):
     user = _user_or_404(user_id)
-    role = request.form.get("role", "")
+    form = RoleChangeForm()
+    if not form.validate_on_submit():
+        flash(_first_error(form), "error")
+        return redirect(url_for(".users"))
+    role = form.role.data
     if role == user.role:
         return redirect(url_for(".users"))
     if approvals.needs_approval("grant", user, role):
-        return _ask(user, "grant")
+        return ask_approval(user, "grant", form.reason.data or "")
     try:
         approvals.change_role(user, role, current_user)
         db.session.commit()
