@@ -22,41 +22,6 @@ def current() -> dict:
     return values
 
 
-def parse(form, users: list[User]) -> tuple[dict, dict[str, str]]:
-    """Form -> new values and per-field Indonesian errors (nothing is saved on error)."""
-    errors: dict[str, str] = {}
-    values = {
-        "smtp_enabled": bool(form.get("smtp_enabled")),
-        "smtp_host": (form.get("smtp_host") or "").strip()[:200],
-        "smtp_sender": (form.get("smtp_sender") or "").strip()[:200],
-        "smtp_starttls": bool(form.get("smtp_starttls")),
-        "public_base_url": (form.get("public_base_url") or "").strip()[:200],
-    }
-    port = (form.get("smtp_port") or "").strip()
-    if port.isdigit() and 1 <= int(port) <= 65535:
-        values["smtp_port"] = int(port)
-    else:
-        errors["smtp_port"] = "Port harus angka 1 sampai 65535."
-    if values["smtp_enabled"] and not values["smtp_host"]:
-        errors["smtp_host"] = "Isi alamat server SMTP kantor, atau matikan email."
-    if values["smtp_sender"] and not notify.EMAIL_RE.match(values["smtp_sender"]):
-        errors["smtp_sender"] = "Alamat pengirim tidak valid."
-    elif values["smtp_enabled"] and not values["smtp_sender"]:
-        errors["smtp_sender"] = "Isi alamat pengirim, misalnya sandi@kominfo.go.id."
-    url = values["public_base_url"]
-    if url and not (url.startswith("https://") or url.startswith("http://")) or " " in url:
-        errors["public_base_url"] = "Alamat aplikasi harus diawali http:// atau https://."
-    emails = {}
-    for user in users:
-        address = (form.get(f"email_{user.id}") or "").strip()[:200]
-        if address and not notify.EMAIL_RE.match(address):
-            errors[f"email_{user.id}"] = f"Alamat email {user.full_name} tidak valid."
-        elif address:
-            emails[str(user.id)] = address
-    values["emails"] = emails
-    return values, errors
-
-
 def save(values: dict, actor) -> None:
     old = current()
     for key in KEYS:

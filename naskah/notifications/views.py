@@ -1,13 +1,13 @@
 """The waiting badge on every page, and the admin page for e-mail notifications."""
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
 from naskah.extensions import db
 from naskah.notifications import mail_settings as notify_admin
 from naskah.notifications import waiting as notify
+from naskah.notifications.forms import MailSettingsForm, TestMailForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/admin/notifikasi")
 NAV = [("notifications.settings_page", "Notifikasi", {"admin"}, 84)]
@@ -19,10 +19,14 @@ def waiting_badge():
     return {"waiting_badge": lambda: notify.badge_for(current_user)}
 
 
-def _page(values=None, errors=None, status=200):
+def _page(values=None, errors=None, status=200, test_to=""):
     users = notify_admin.recipients()
     return render_template("notifications/settings.html", values=values or notify_admin.current(),
-                           errors=errors or {}, users=users, test_to=request.form.get("test_to", "")), status
+                           errors=errors or {}, users=users, test_to=test_to), status
+
+
+def _errors(form) -> dict:
+    return {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
 
 
 @bp.get("/")
@@ -34,12 +38,12 @@ def settings_page():
 @bp.post("/")
 @roles_required("admin")
 def save():
-    if not FlaskForm().validate_on_submit():
-        return _page(status=400)
-    values, errors = notify_admin.parse(request.form, notify_admin.recipients())
-    if errors:
-        return _page(values, errors, 400)
-    notify_admin.save(values, current_user)
+    form = MailSettingsForm.for_users(notify_admin.recipients())
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            return _page(status=400)
+        return _page(form.typed(), _errors(form), 400)
+    notify_admin.save(form.values(), current_user)
     db.session.commit()
     flash("Pengaturan notifikasi disimpan.", "success")
     return redirect(url_for(".settings_page"))
@@ -48,12 +52,13 @@ def save():
 @bp.post("/uji")
 @roles_required("admin")
 def send_test():
-    if not FlaskForm().validate_on_submit():
-        return _page(status=400)
+    form = TestMailForm()
+    if not form.validate_on_submit():
+        return _page(errors=_errors(form), status=400, test_to=form.test_to.data or "")
     try:
-        sent = notify_admin.send_test(request.form.get("test_to", "").strip())
+        sent = notify_admin.send_test((form.test_to.data or "").strip())
     except DomainError as e:
-        return _page(errors={"test_to": e.message}, status=400)
+        return _page(errors={"test_to": e.message}, status=400, test_to=form.test_to.data or "")
     if sent:
         flash("Email uji terkirim. Periksa kotak masuk penerima.", "success")
     else:
