@@ -66,6 +66,12 @@ class StatusForm(FlaskForm):
                        render_kw={"placeholder": "mis. K7P2M-Q9RXT", "autocomplete": "off"})
 
 
+class SurveyCodeForm(FlaskForm):
+    """The survey's access code, typed on /survei and carried hidden through /survei/isi (in the
+    body of a POST only: a code never goes into a URL or the request log)."""
+    kode = StringField("Kode survei", validators=[maxlen(40)])
+
+
 CHOOSE = "Pilih salah satu jawaban."
 
 

@@ -9,7 +9,7 @@ from naskah.auth.guards import public
 from naskah.complaints import accesscodes
 from naskah.complaints import flow as complaints
 from naskah.complaints import survey as skm
-from naskah.complaints.forms import PublicComplaintForm, StatusForm, SurveyForm
+from naskah.complaints.forms import PublicComplaintForm, StatusForm, SurveyCodeForm, SurveyForm
 from naskah.complaints.views.desk import slip_context
 from naskah.core.errors import DomainError
 from naskah.core.forms import form_data, show_errors
@@ -132,13 +132,19 @@ NOT_USABLE = ("Kode survei tidak dapat dipakai. Periksa kembali kodenya; survei 
 def survey_start():
     if request.method == "GET":
         return render_template("complaints_public/survey_start.html")
-    return _survey_answer(request.form.get("kode", ""), with_answers=False)
+    return _survey_answer(_typed_code(), with_answers=False)
 
 
 @bp.post("/survei/isi")
 @public
 def survey():
-    return _survey_answer(request.form.get("kode", ""), with_answers=True)
+    return _survey_answer(_typed_code(), with_answers=True)
+
+
+def _typed_code() -> str:
+    """The posted code; too long or without the form's token counts as no code (one answer)."""
+    form = SurveyCodeForm()
+    return (form.kode.data or "") if form.validate() else ""
 
 
 def _survey_answer(typed: str, *, with_answers: bool):

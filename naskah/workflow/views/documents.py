@@ -8,7 +8,7 @@ from naskah.auth.guards import roles_required
 from naskah.core import registry, uploads
 from naskah.core.dbtuning import read_first, read_only, reads_from_here, writes_from_here
 from naskah.core.errors import DomainError
-from naskah.core.forms import form_data, show_errors
+from naskah.core.forms import VersionedForm, form_data, show_errors
 from naskah.core.templating import is_htmx_partial
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.correspondents import directory
@@ -225,7 +225,7 @@ def _refuse_before_locking(doc_id, t):
     """A form sent for an older version or step (the other session won) is refused from a read,
     without queueing for the write lock behind the winner's work (the PDFs of steps 6 to 8).
     Passing here proves nothing: the locked path checks again."""
-    version = str(request.form.get("version", ""))
+    version = str(VersionedForm(meta={"csrf": False}).version.data or "")  # the transition's form checks the rest
     reads_from_here()
     doc = documents.get_document(doc_id, current_user)
     try:
