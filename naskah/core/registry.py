@@ -16,6 +16,7 @@ class Registry:
     hooks: dict = field(default_factory=dict)           # (when, action) -> [hook(ctx)]
     conditions: dict = field(default_factory=dict)      # workflow condition name -> (predicate, message)
     document_sections: list = field(default_factory=list)  # (template, context(doc, user)) on the document page
+    document_facts: dict = field(default_factory=dict)     # name -> facts(doc, user) inside the page's own blocks
 
 
 def of(app: Flask | None = None) -> Registry:
@@ -37,11 +38,6 @@ def add_settings_defaults(app: Flask, values: dict) -> None:
     of(app).settings_defaults.update(values)
 
 
-def add_pause_source(app: Flask, source) -> None:
-    if source not in of(app).pause_sources:
-        of(app).pause_sources.append(source)
-
-
 def register_views(app: Flask, views) -> None:
     """An area's blueprints and menu entries: `views.bp` and `views.NAV`, or the `BLUEPRINTS`
     and `NAV` its views package collects."""
@@ -53,6 +49,16 @@ def register_views(app: Flask, views) -> None:
 def add_document_section(app: Flask, template: str, context) -> None:
     """A section of another area on the document page: `context(doc, user)` gives its data."""
     of(app).document_sections.append((template, context))
+
+
+def add_document_facts(app: Flask, name: str, facts) -> None:
+    """Data of another area that the document page shows in its own blocks (`facts(doc, user)`
+    -> dict, read by the template as facts[name]): the view computes it, no template global."""
+    of(app).document_facts[name] = facts
+
+
+def document_facts(doc, user) -> dict:
+    return {name: facts(doc, user) for name, facts in of().document_facts.items()}
 
 
 def document_sections(doc, user) -> list[tuple[str, dict]]:

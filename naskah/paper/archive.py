@@ -17,7 +17,7 @@ from naskah.core.timeutil import to_wib, utcnow, wib_to_utc, wib_today
 from naskah.extensions import db
 from naskah.models import Document, Role, User
 from naskah.models.paper import Disposal
-from naskah.paper import esign, issued, letters
+from naskah.paper import esign, issued, letters, loans
 from naskah.printing import formatting as fmt
 from naskah.printing.render import MM_TO_PT
 
@@ -166,3 +166,12 @@ def report_pdf(disposal: Disposal) -> bytes | None:
 
 def disposals(limit: int = 20):
     return db.session.scalars(select(Disposal).order_by(Disposal.id.desc()).limit(limit)).all()
+
+
+def document_facts(doc, user) -> dict:
+    """What the document page shows about step 9: location, note, borrowing, disposal."""
+    if doc.step != 9:
+        return {}
+    disposal = db.session.get(Disposal, doc.disposal_id) if doc.disposal_id else None
+    return {"location": loans.location_text(doc), "note": doc.archive_note, "disposal": disposal,
+            "open_loan": None if doc.disposed_at else loans.open_loan(doc)}

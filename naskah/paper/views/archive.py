@@ -170,14 +170,3 @@ def loans_pdf(doc_id):
     audit.append("print.archive_loans", actor=current_user, document=doc, details={"loans": len(context["loans"])})
     db.session.commit()
     return pdf_response(pdf, f"peminjaman-arsip-{doc.agenda_label.replace('/', '-')}")
-
-
-
-@bp.app_template_global()
-def archive_side(doc) -> dict:
-    """What the document page shows about step 9: location, note, borrowing, disposal."""
-    if doc.step != 9:
-        return {}
-    disposal = db.session.get(Disposal, doc.disposal_id) if doc.disposal_id else None
-    return {"location": archiveloans.location_text(doc), "note": doc.archive_note, "disposal": disposal,
-            "open_loan": None if doc.disposed_at else archiveloans.open_loan(doc)}

@@ -71,7 +71,8 @@ def panel(doc: Document, action: str, user: User) -> dict:
     out = {"reveal": action in REVEAL_ACTIONS and documents.can_read_content(doc, user)
            and (has_decryption_keys() if action == "decrypt" else doc.plaintext_blob_id is not None),
            "drafts": action in DRAFT_ACTIONS and doc.letters_blob_id is not None,
-           "disposition": doc.step >= 4 and action in ("decrypt", "revise", "initial", "request_resend")}
+           "disposition": doc.step >= 4 and action in ("decrypt", "revise", "initial", "request_resend"),
+           "can_read": documents.can_read_content(doc, user)}
     if action == "assign":
         out["workloads"] = workloads()
         out["work_steps"] = work_step_labels()

@@ -63,9 +63,7 @@ def disposition_sheet(doc_id, fmt):
 def init_app(app):
     """The desk's template globals (its blueprint is in the workflow area's BLUEPRINTS)."""
     app.jinja_env.globals.update(
-        desk_panel=lambda doc, action: panels.panel(doc, action, current_user),
-        htmx_partial=is_htmx_partial, logo_uri=svglogo.data_uri,
-        documents_can_read=lambda doc: documents.can_read_content(doc, current_user))
+        htmx_partial=is_htmx_partial, logo_uri=svglogo.data_uri)
 
     @app.context_processor
     def office_identity():

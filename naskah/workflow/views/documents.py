@@ -18,6 +18,7 @@ from naskah.sla.due import card_sla
 from naskah.workflow import board as board_q
 from naskah.workflow import documents, forms
 from naskah.workflow import engine as workflow
+from naskah.workflow.desk import panels
 from naskah.workflow.desk.messages import result_message
 
 bp = Blueprint("documents", __name__, url_prefix="/dokumen")
@@ -64,6 +65,9 @@ def build_form(action: str, doc, formdata=None, *, reveal=False):
 
 
 def card_context(doc, **extra):
+    """A card's template data; with a transition, also its side panel's (`pn`, naskah.workflow.desk.panels)."""
+    if extra.get("transition") is not None:
+        extra["pn"] = panels.panel(doc, extra["transition"].action, current_user)
     return {"doc": doc, "sla": card_sla(doc, utcnow()),
             "actions": workflow.allowed(doc, current_user), **extra}
 
@@ -140,6 +144,7 @@ def read(doc_id):
 def _show(doc, content=None):
     events = audit.events_for(doc.id)
     return render_template("documents/show.html", events=events, content=content,
+                           facts=registry.document_facts(doc, current_user),
                            can_read=documents.can_read_content(doc, current_user),
                            details_of=audit.details_of, sections=registry.document_sections(doc, current_user),
                            **card_context(doc))
