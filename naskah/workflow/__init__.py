@@ -1,6 +1,4 @@
 """Workflow: the nine steps as data, the transition service, intake, the board and resends."""
-from flask_login import current_user
-
 from naskah.core import registry
 
 
@@ -11,8 +9,7 @@ def init_app(app):
 
     registry.register_views(app, views)
     app.jinja_env.globals.update(
-        STEPS=list(engine.Step), STEP_LABELS=engine.STEP_LABELS, STEP_DESCRIPTIONS=engine.STEP_DESCRIPTIONS,
-        actions_for=lambda doc: engine.allowed(doc, current_user))
+        STEPS=list(engine.Step), STEP_LABELS=engine.STEP_LABELS, STEP_DESCRIPTIONS=engine.STEP_DESCRIPTIONS)
     resend.init_app(app)
     for name, (predicate, message) in delivery.CONDITIONS.items():  # step 8 in paper order
         engine.add_condition(app, name, predicate, message)

@@ -19,7 +19,7 @@ from naskah.models import URGENCY_ORDER, AuditHead, Document
 from naskah.sla import due as sla_module
 from naskah.sla.calendar_settings import wip_limits
 from naskah.workflow.desk.waiting import waiting_condition
-from naskah.workflow.engine import Step
+from naskah.workflow.engine import Step, allowed
 
 ARCHIVE_WINDOW = timedelta(days=7)
 
@@ -70,14 +70,15 @@ class Filters:
 @dataclass
 class Column:
     step: Step
-    cards: list = field(default_factory=list)  # (doc, CardSla) of the cards on this page
+    cards: list = field(default_factory=list)  # (doc, CardSla, actions) of the cards on this page
     limit: int | None = None      # soft WIP limit from settings
     total: int | None = None      # cards in the column without filters (for the WIP check)
     count: int = 0                # cards matching the filters (all pages)
     offset: int = 0               # cards before this page
     signature: str = ""           # changes when what the first page shows changes (the poll)
     sla_context: tuple | None = None  # (now, calendar, pauses) of the pass that ordered it
-    loaded: bool = False          # cards are (model, CardSla) pairs, not light rows
+    loaded: bool = False          # cards are (model, CardSla, actions), not light rows
+    viewer: object = None         # whose board: the actions on each card are this user's
 
     @property
     def wip_count(self) -> int:
@@ -186,6 +187,7 @@ def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, of
         col.cards = items[offset:offset + n]
         col.signature = _signature(items, dues, n, (col.wip_count, col.limit))
         col.sla_context = (now, cal, pauses)
+        col.viewer = user
     out = list(cols.values())
     if load:
         fill(out)
@@ -193,13 +195,14 @@ def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, of
 
 
 def fill(cols: list[Column]) -> None:
-    """Replace the light rows of the columns' pages by (model, CardSla): one query for all."""
+    """Replace the light rows of the columns' pages by (model, CardSla, actions): one query for
+    all; the actions from the transition table, without a query per card."""
     pending = [c for c in cols if not c.loaded]
     docs = _load([r.id for c in pending for r in c.cards])
     for c in pending:
         now, cal, pauses = c.sla_context
-        c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])))
-                   for r in c.cards if r.id in docs]
+        c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])),
+                    allowed(docs[r.id], c.viewer)) for r in c.cards if r.id in docs]
         c.loaded = True
 
 

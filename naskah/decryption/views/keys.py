@@ -6,6 +6,7 @@ from flask_login import current_user
 from naskah.auth.guards import roles_required
 from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
+from naskah.correspondents import directory
 from naskah.decryption import identities as keystore
 from naskah.decryption.forms import (
     CorrespondentForm,
@@ -39,7 +40,8 @@ def _forms(**given):
 
 
 def _page(status=200, **given):
-    return render_template("keys/index.html", **keystore.listing(), **_forms(**given)), status
+    return render_template("keys/index.html", **keystore.listing(), **_forms(**given),
+                           agency_suggestions=directory.suggestions()), status
 
 
 def _error(form, e: DomainError):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from naskah.audit import chain as audit
+from naskah.correspondents import directory
 from naskah.crypto.cms import DecryptionError
 from naskah.decryption.decrypt import DecryptFailed, decrypt_bytes
 from naskah.decryption.identities import has_decryption_keys
@@ -73,6 +74,8 @@ def panel(doc: Document, action: str, user: User) -> dict:
            "drafts": action in DRAFT_ACTIONS and doc.letters_blob_id is not None,
            "disposition": doc.step >= 4 and action in ("decrypt", "revise", "initial", "request_resend"),
            "can_read": documents.can_read_content(doc, user)}
+    if action == "decrypt":
+        out["expected"] = directory.expected_keys(doc)   # the correspondent's keys and certificates
     if action == "assign":
         out["workloads"] = workloads()
         out["work_steps"] = work_step_labels()
