@@ -5,9 +5,9 @@ Every few seconds the thread asks each active mailbox whether a poll is due; the
 many server processes share the database.
 """
 import logging
-import os
 import threading
 
+from naskah.core import background
 from naskah.extensions import db
 from naskah.intake import mailboxes
 from naskah.intake.imap import MailboxError
@@ -34,18 +34,5 @@ def run_due(app) -> list:
 
 
 def start(app, tick: float = 5.0) -> threading.Thread | None:
-    if os.environ.get("NASKAH_MAIL_POLL", "1") == "0":
-        return None
-    stop = threading.Event()
-
-    def loop():
-        while not stop.wait(tick):
-            try:
-                run_due(app)
-            except Exception:  # noqa: BLE001 - keep the thread alive; the failure is logged
-                log.exception("scheduled mailbox poll could not run")
-
-    thread = threading.Thread(target=loop, name="naskah-mail-poll", daemon=True)
-    thread.stop = stop
-    thread.start()
-    return thread
+    return background.start_every("naskah-mail-poll", tick, lambda: run_due(app), switch="NASKAH_MAIL_POLL",
+                                  log=log, failure="scheduled mailbox poll could not run")

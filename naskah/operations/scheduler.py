@@ -13,6 +13,7 @@ import threading
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
+from naskah.core import background
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import OfficeSetting
@@ -53,20 +54,7 @@ def run_if_due(app, now=None) -> dict | None:
 
 
 def start(app, interval: float = 60.0) -> threading.Thread | None:
-    if os.environ.get("NASKAH_DAILY_CHECK", "1") == "0":
-        return None
     if os.environ.get("NASKAH_DAILY_CHECK_HOUR", "").isdigit():
         app.config["DAILY_CHECK_HOUR"] = int(os.environ["NASKAH_DAILY_CHECK_HOUR"])
-    stop = threading.Event()
-
-    def loop():
-        while not stop.wait(interval):
-            try:
-                run_if_due(app)
-            except Exception:  # noqa: BLE001 - keep the thread alive; the failure is logged
-                log.exception("daily integrity check could not run")
-
-    thread = threading.Thread(target=loop, name="naskah-daily-check", daemon=True)
-    thread.stop = stop
-    thread.start()
-    return thread
+    return background.start_every("naskah-daily-check", interval, lambda: run_if_due(app),
+                                  switch="NASKAH_DAILY_CHECK", log=log, failure="daily integrity check could not run")
