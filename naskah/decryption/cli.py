@@ -103,11 +103,20 @@ def import_p12(file, name):
     click.echo(f"Identitas {identity.name} diimpor: {identity.key_label}, SHA-256 {identity.fingerprint}")
 
 
+def shared_secret_options(agency_help: str):
+    """--agency, --valid-from and --valid-until: what every secret shared with an agency has."""
+    def wrap(command):
+        for option in (click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH)."),
+                       click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH)."),
+                       click.option("--agency", required=True, help=agency_help)):
+            command = option(command)
+        return command
+    return wrap
+
+
 @keys_cli.command("import-fernet")
 @click.argument("label")
-@click.option("--agency", required=True, help="Instansi koresponden pemilik kunci bersama.")
-@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
-@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+@shared_secret_options("Instansi koresponden pemilik kunci bersama.")
 def import_fernet(label, agency, valid_from, valid_until):
     """Simpan kunci bersama Fernet; kunci dibaca dari stdin (atau isian tersembunyi)."""
     key = read_secret("Kunci Fernet")
@@ -119,9 +128,7 @@ def import_fernet(label, agency, valid_from, valid_until):
 @keys_cli.command("import-kek")
 @click.argument("label")
 @click.option("--key-id", required=True, help="ID kunci (heksadesimal) seperti pada -secretkeyid pengirim.")
-@click.option("--agency", required=True, help="Instansi koresponden pemilik kunci bersama.")
-@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
-@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+@shared_secret_options("Instansi koresponden pemilik kunci bersama.")
 def import_kek(label, key_id, agency, valid_from, valid_until):
     """Simpan kunci pembungkus kunci (KEK) CMS bersama (AES, hex); kunci dibaca dari stdin (atau isian tersembunyi)."""
     key = read_secret("Kunci KEK (heksadesimal)")
@@ -133,9 +140,7 @@ def import_kek(label, key_id, agency, valid_from, valid_until):
 
 @keys_cli.command("import-password")
 @click.argument("label")
-@click.option("--agency", required=True, help="Instansi koresponden pemilik kata sandi.")
-@click.option("--valid-from", default=None, help="Berlaku mulai (TTTT-BB-HH).")
-@click.option("--valid-until", default=None, help="Berlaku sampai (TTTT-BB-HH).")
+@shared_secret_options("Instansi koresponden pemilik kata sandi.")
 def import_password(label, agency, valid_from, valid_until):
     """Simpan kata sandi CMS yang disepakati dengan instansi; dibaca dari stdin (atau isian tersembunyi)."""
     password = read_secret("Kata sandi CMS")
