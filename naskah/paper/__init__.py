@@ -6,7 +6,7 @@ from naskah.core import registry, settings
 def init_app(app):
     # Imported here, not at the top: importing one module of this area (a domain module another
     # area uses) must not load its views and, through them, half of the app.
-    from naskah.paper import archive, cli, hooks, labels, office, print_rules, views
+    from naskah.paper import archive, cli, hooks, labels, office, print_rules, progress, views
 
     registry.register_views(app, views)
     registry.add_event_labels(app, labels.EVENT_LABELS)
@@ -14,4 +14,5 @@ def init_app(app):
     hooks.init_hooks(app)
     registry.add_document_section(app, "printing/_doc_prints.html", print_rules.document_section)
     registry.add_document_facts(app, "archive", archive.document_facts)
+    registry.add_document_facts(app, "delivery", lambda doc, user: progress.progress(doc))
     app.cli.add_command(cli.pki_cli)

@@ -16,6 +16,7 @@ from naskah.core.search import document_text_condition
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import URGENCY_ORDER, AuditHead, Document
+from naskah.paper import progress as paper_progress
 from naskah.sla import due as sla_module
 from naskah.sla.calendar_settings import wip_limits
 from naskah.workflow.desk.waiting import waiting_condition
@@ -79,6 +80,7 @@ class Column:
     sla_context: tuple | None = None  # (now, calendar, pauses) of the pass that ordered it
     loaded: bool = False          # cards are (model, CardSla, actions), not light rows
     viewer: object = None         # whose board: the actions on each card are this user's
+    progress: dict = field(default_factory=dict)  # doc id -> step 8's checklist (cards at step 7)
 
     @property
     def wip_count(self) -> int:
@@ -203,6 +205,7 @@ def fill(cols: list[Column]) -> None:
         now, cal, pauses = c.sla_context
         c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])),
                     allowed(docs[r.id], c.viewer)) for r in c.cards if r.id in docs]
+        c.progress = {doc.id: paper_progress.progress(doc) for doc, _, _ in c.cards if doc.step == 7}
         c.loaded = True
 
 

@@ -6,15 +6,9 @@ from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
 from naskah.core import vault
 from naskah.extensions import db
-from naskah.paper import progress
 from naskah.workflow import delivery, documents
 
 bp = Blueprint("delivery", __name__, url_prefix="/dokumen")
-
-
-@bp.app_template_global()
-def delivery_progress(doc):
-    return progress.progress(doc)
 
 
 @bp.get("/<int:doc_id>/pindaian-tanda-terima")

@@ -14,6 +14,7 @@ from naskah.core.timeutil import to_wib, utcnow
 from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Role, User
+from naskah.paper import progress as paper_progress
 from naskah.sla.due import card_sla
 from naskah.workflow import board as board_q
 from naskah.workflow import documents, forms
@@ -68,8 +69,8 @@ def card_context(doc, **extra):
     """A card's template data; with a transition, also its side panel's (`pn`, naskah.workflow.desk.panels)."""
     if extra.get("transition") is not None:
         extra["pn"] = panels.panel(doc, extra["transition"].action, current_user)
-    return {"doc": doc, "sla": card_sla(doc, utcnow()),
-            "actions": workflow.allowed(doc, current_user), **extra}
+    return {"doc": doc, "sla": card_sla(doc, utcnow()), "actions": workflow.allowed(doc, current_user),
+            "progress": paper_progress.progress(doc) if doc.step == 7 else None, **extra}
 
 
 @bp.route("/baru", methods=["GET", "POST"])
