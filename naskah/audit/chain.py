@@ -60,9 +60,15 @@ def compute_hash(event: AuditEvent, keyed: bool = True) -> str:
     return hmac.new(_key(), _canonical(event), hashlib.sha256).hexdigest()
 
 
+def head_mac(seq: int, last_hash: str, keyed_from_seq: int, key: bytes | None = None) -> str:
+    """The head row's own HMAC, so its keyed_from_seq (and tip) cannot be edited unseen."""
+    message = f"naskah-audit-head/v1|{seq}|{last_hash}|{keyed_from_seq}".encode()
+    return hmac.new(key or _key(), message, hashlib.sha256).hexdigest()
+
+
 def _ensure_head() -> None:
     if db.session.get(AuditHead, 1) is None:
-        db.session.add(AuditHead(id=1, seq=0, last_hash=GENESIS, keyed_from_seq=1))
+        db.session.add(AuditHead(id=1, seq=0, last_hash=GENESIS, keyed_from_seq=1, mac=head_mac(0, GENESIS, 1)))
         db.session.flush()
 
 
@@ -85,7 +91,8 @@ def append(action: str, *, actor=None, document=None, object_type=None, object_i
     seq = db.session.execute(
         update(AuditHead).where(AuditHead.id == 1).values(seq=AuditHead.seq + 1).returning(AuditHead.seq)
     ).scalar_one()
-    head = db.session.execute(db.select(AuditHead.last_hash).where(AuditHead.id == 1)).scalar_one()
+    head, keyed_from = db.session.execute(
+        db.select(AuditHead.last_hash, AuditHead.keyed_from_seq).where(AuditHead.id == 1)).one()
     details = dict(details or {})
     if has_request_context():
         details.setdefault("ip", request.remote_addr)
@@ -103,8 +110,14 @@ def append(action: str, *, actor=None, document=None, object_type=None, object_i
     )
     event.hash = compute_hash(event)
     db.session.add(event)
-    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=event.hash))
+    db.session.execute(update(AuditHead).where(AuditHead.id == 1).values(
+        last_hash=event.hash, mac=head_mac(seq, event.hash, keyed_from)))
     return event
+
+
+def _head_ok(head: AuditHead) -> bool:
+    return head.mac is not None and hmac.compare_digest(
+        head.mac, head_mac(head.seq, head.last_hash, head.keyed_from_seq))
 
 
 def verify(batch: int = 2000) -> tuple[bool, AuditEvent | None, int]:
@@ -127,8 +140,8 @@ def verify(batch: int = 2000) -> tuple[bool, AuditEvent | None, int]:
             prev = event.hash
             expected_seq += 1
             checked += 1
-    if head is not None and (head.seq != checked or head.last_hash != prev):
-        # Events were removed from the end of the chain.
+    if head is not None and (head.seq != checked or head.last_hash != prev or not _head_ok(head)):
+        # Events were removed from the end of the chain, or the head row was edited.
         return False, None, checked
     return True, None, checked
 

@@ -28,7 +28,8 @@ def audit_verify():
     if ok:
         sys.exit(1)
     if event is None:
-        click.echo(f"RUSAK: rantai berakhir lebih awal dari kepala rantai (diperiksa {checked}).", err=True)
+        click.echo(f"RUSAK: rantai tidak cocok dengan kepala rantai: ekornya dipotong atau kepala rantai diubah "
+                   f"(diperiksa {checked}).", err=True)
     else:
         click.echo(f"RUSAK: kejadian #{event.seq} (id {event.id}, {event.action}) tidak cocok dengan rantai.",
                    err=True)

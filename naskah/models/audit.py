@@ -12,6 +12,9 @@ class AuditHead(db.Model):
     # Events from this seq on are keyed (HMAC with instance/audit.key); older ones, from before
     # the key existed, keep their plain SHA-256 and are pinned by the first keyed event after them.
     keyed_from_seq = db.Column(db.Integer, nullable=False, default=1)
+    # HMAC (audit key) over seq, last_hash and keyed_from_seq: whoever writes only the database
+    # cannot move keyed_from_seq past the keyed events (and re-hash them as plain SHA-256) unseen.
+    mac = db.Column(db.String(64), nullable=True)
 
 
 class AuditEvent(db.Model):

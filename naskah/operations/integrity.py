@@ -53,7 +53,7 @@ def check_audit():
     ok, event, checked = audit.verify()
     signed_ok, signed, problems = verify_checkpoints()
     if not ok:
-        where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang"
+        where = f"kejadian #{event.seq} ({event.action})" if event is not None else "ujung rantai hilang atau kepala rantai diubah"
         problems = [where, *problems]
         return False, f"rantai putus setelah {checked} kejadian", problems
     if not signed_ok:

@@ -26,8 +26,9 @@ def _protect_again():
         db.session.commit()
 
 
-def _rewrite(link):
-    """Alter event #2 and recompute every later link with `link(event) -> hex`, like an attacker."""
+def _rewrite(link, key_holder=False):
+    """Alter event #2 and recompute every later link with `link(event) -> hex`, like an attacker;
+    the key holder also recomputes the head row's MAC."""
     _unprotect()
     events = db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq)).all()
     events[1].details = json.dumps({"rewritten": True})
@@ -37,6 +38,10 @@ def _rewrite(link):
         event.hash = link(event)
         prev = event.hash
     db.session.execute(db.update(AuditHead).where(AuditHead.id == 1).values(last_hash=prev))
+    if key_holder:
+        head = db.session.get(AuditHead, 1)
+        db.session.refresh(head)
+        head.mac = audit.head_mac(head.seq, head.last_hash, head.keyed_from_seq)
     db.session.commit()
 
 
@@ -53,6 +58,27 @@ def test_rewrite_with_recomputed_plain_hashes_is_found(app, make):
         _protect_again()
     result = _cli(app)
     assert result.exit_code == 1 and "RUSAK" in result.output
+
+
+def test_raising_keyed_from_seq_to_pass_plain_hashes_is_found(app, make):
+    """Without the key, an editor of the database moves keyed_from_seq past every event and
+    re-hashes the chain as plain SHA-256 (what pre-key events use): the head's MAC shows it."""
+    make.document(step=3)
+    with app.app_context():
+        _unprotect()
+        prev = audit.GENESIS
+        for event in db.session.scalars(db.select(AuditEvent).order_by(AuditEvent.seq)).all():
+            event.prev_hash = prev
+            event.hash = hashlib.sha256(audit._canonical(event)).hexdigest()
+            prev = event.hash
+        head = db.session.get(AuditHead, 1)
+        head.last_hash, head.keyed_from_seq = prev, head.seq + 1
+        db.session.commit()
+        ok, broken, checked = audit.verify()
+        assert not ok and broken is None and checked > 0
+        _protect_again()
+    result = _cli(app)
+    assert result.exit_code == 1 and "kepala rantai diubah" in result.output
 
 
 def test_rewrite_with_a_guessed_key_is_found(app, make):
@@ -74,7 +100,7 @@ def test_signed_checkpoint_catches_a_rewrite_by_the_key_holder(app, make):
     result = _cli(app)
     assert result.exit_code == 0 and "1 checkpoint" in result.output
     with app.app_context():
-        _rewrite(audit.compute_hash)  # someone holding instance/audit.key too (root)
+        _rewrite(audit.compute_hash, key_holder=True)  # someone holding instance/audit.key too (root)
         assert audit.verify()[0]  # the chain alone now looks fine ...
         ok, _, problems = auditcheckpoint.verify_checkpoints()
         assert not ok and problems  # ... but the signed head no longer matches
