@@ -234,3 +234,19 @@ def test_all_problems_are_shown_at_once_and_the_first_is_focused(app, client, de
         assert message in body
     assert re.search(r'<input[^>]*autofocus[^>]*id="contact"|<input[^>]*id="contact"[^>]*autofocus', body)
     assert not re.search(r'<select[^>]*autofocus[^>]*id="channel"|<select[^>]*id="channel"[^>]*autofocus', body)
+
+
+def test_slip_addresses_sit_under_their_qr_codes_even_when_long(app, client, desk):
+    """Each address is printed under its own QR code as origin and path lines (xhtml2pdf does not
+    wrap a word without spaces), so a long office address stays inside its column."""
+    from naskah.core import settings
+    with app.app_context():
+        settings.set_value("public_base_url", "https://layanan-sandi.diskominfo.pekalongankota.go.id")
+        db.session.commit()
+    response = client.post("/pengaduan-layanan/baru", data=QUICK)
+    cid = int(response.location.split("/")[-2])
+    pdf = client.get(f"/pengaduan-layanan/{cid}/bukti.pdf").data
+    kit.keep_png(pdf, "complaint-slip-long-address")   # looked at: each address under its own code
+    text = _pdf_text(pdf)
+    assert "Cek status" in text and "/pengaduan/status" in text and "/survei" in text
+    assert "tiket=" not in text   # the ticket is printed above; the QR code carries it
