@@ -92,3 +92,18 @@ def test_report_forbidden_for_other_roles(client, make, role):
     login(client, make.user(role))
     for fmt in ("", "pdf", "csv"):
         assert client.get(f"/laporan/bulanan?format={fmt}").status_code == 403
+
+
+def test_pdf_page_breaks_leave_no_heading_or_signature_alone(kasi_client):
+    """Item 7 of issue 14: no section heading is the last line of a page, and the signature is on
+    the page of the last section (never alone on a page)."""
+    import re
+    pages = [p.extract_text() or "" for p in PdfReader(io.BytesIO(
+        kasi_client.get("/laporan/bulanan?bulan=2026-11&format=pdf").data)).pages]
+    assert len(pages) >= 2   # the fixture's report runs over pages, so breaks are exercised
+    heading = re.compile(r"^[A-E]\. [A-Z]")
+    for number, text in enumerate(pages[:-1], start=1):
+        lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.strip().startswith("Halaman")]
+        assert lines and not heading.match(lines[-1]), f"halaman {number} berakhir dengan judul: {lines[-1]}"
+    (signed,) = [t for t in pages if "Kepala Seksi Persandian" in t]
+    assert "E. Pengaduan dan indeks survei" in signed
