@@ -110,9 +110,8 @@ def flat(pdf: bytes) -> str:
 
 
 def keep_png(pdf: bytes, name: str) -> list[Path]:
-    """Rasterise with pdftoppm into test-artifacts/print/app-<name>-N.png (skipped without poppler)."""
-    if not shutil.which("pdftoppm"):
-        return []
+    """Rasterise with pdftoppm into test-artifacts/print/app-<name>-N.png (poppler is required)."""
+    assert shutil.which("pdftoppm"), "pdftoppm (poppler-utils) is required: make test installs it"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "in.pdf"

@@ -228,8 +228,7 @@ def test_sandiman_cannot_sign(app, make, team, client):
 def test_pdfsig_accepts_the_signed_cover(app, make, team, tmp_path):
     import shutil
     import subprocess
-    if not shutil.which("pdfsig"):
-        pytest.skip("poppler pdfsig not installed")
+    assert shutil.which("pdfsig"), "pdfsig (poppler-utils) is required: make test installs it"
     sandiman, kasi = team
     path = tmp_path / "pengantar.pdf"
     path.write_bytes(_blob(app, _doc(app, kit.signed_document(app, make, sandiman, kasi)).signed_pdf_blob_id))
