@@ -87,6 +87,15 @@ class VersionedForm(FlaskForm):
     version = HiddenField()
 
 
+CSRF_EXPIRED = "Sesi formulir kedaluwarsa; muat ulang halaman lalu coba lagi."
+
+
+def field_errors(form) -> dict:
+    """{field name: its first message}, without the CSRF token, for pages that lay their fields
+    out by hand and show each message beside its field."""
+    return {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
+
+
 def form_data(form) -> dict:
     """The transition data from a validated form; WIB wall times become UTC instants."""
     data = {name: field.data for name, field in form._fields.items()

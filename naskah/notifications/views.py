@@ -4,6 +4,7 @@ from flask_login import current_user
 
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
+from naskah.core.forms import field_errors
 from naskah.extensions import db
 from naskah.notifications import mail_settings as notify_admin
 from naskah.notifications import waiting as notify
@@ -25,9 +26,6 @@ def _page(values=None, errors=None, status=200, test_to=""):
                            errors=errors or {}, users=users, test_to=test_to), status
 
 
-def _errors(form) -> dict:
-    return {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-
 
 @bp.get("/")
 @roles_required("admin")
@@ -42,7 +40,7 @@ def save():
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             return _page(status=400)
-        return _page(form.typed(), _errors(form), 400)
+        return _page(form.typed(), field_errors(form), 400)
     notify_admin.save(form.values(), current_user)
     db.session.commit()
     flash("Pengaturan notifikasi disimpan.", "success")
@@ -54,7 +52,7 @@ def save():
 def send_test():
     form = TestMailForm()
     if not form.validate_on_submit():
-        return _page(errors=_errors(form), status=400, test_to=form.test_to.data or "")
+        return _page(errors=field_errors(form), status=400, test_to=form.test_to.data or "")
     try:
         sent = notify_admin.send_test((form.test_to.data or "").strip())
     except DomainError as e:

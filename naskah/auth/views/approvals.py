@@ -6,6 +6,7 @@ from naskah.auth import approvals
 from naskah.auth.forms import DecisionForm
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
+from naskah.core.forms import CSRF_EXPIRED
 from naskah.extensions import db
 from naskah.models.approval import KasiApproval
 
@@ -29,7 +30,7 @@ def decide(approval_id):
     form = DecisionForm()
     if not form.validate_on_submit():
         flash("Pilih Setujui atau Tolak." if "csrf_token" not in form.errors
-              else "Sesi formulir kedaluwarsa; muat ulang halaman lalu coba lagi.", "error")
+              else CSRF_EXPIRED, "error")
         return redirect(url_for(".index"))
     approve = form.approve
     try:

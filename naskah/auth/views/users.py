@@ -7,6 +7,7 @@ from naskah.auth import users as users_mod
 from naskah.auth.forms import ReasonForm, RoleChangeForm, UserForm
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
+from naskah.core.forms import CSRF_EXPIRED
 from naskah.extensions import db
 from naskah.models import ROLE_LABELS, User
 
@@ -87,7 +88,7 @@ def _first_error(form) -> str:
     """The first problem of a small inline form, for the flash above the users table."""
     for name, messages in form.errors.items():
         if name == "csrf_token":
-            return "Sesi formulir kedaluwarsa; muat ulang halaman lalu coba lagi."
+            return CSRF_EXPIRED
         return f"{form[name].label.text}: {messages[0]}"
     return "Periksa isian."
 

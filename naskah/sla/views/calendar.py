@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 
 from naskah.auth.guards import roles_required
 from naskah.core.errors import DomainError
+from naskah.core.forms import field_errors
 from naskah.core.timeutil import wib_today
 from naskah.extensions import db
 from naskah.sla import calendar_settings as cal_admin
@@ -66,10 +67,6 @@ def save_week():
     return _back()
 
 
-def _errors(form) -> dict:
-    """{field name: its first message} for the page's hand-laid fields."""
-    return {name: messages[0] for name, messages in form.errors.items() if name != "csrf_token"}
-
 
 @bp.post("/libur")
 @roles_required("admin")
@@ -78,7 +75,7 @@ def add_closure():
     if not form.validate_on_submit():
         if "csrf_token" in form.errors:
             return _page(400)
-        return _page(400, closure_errors=_errors(form), closure_input=form.data)
+        return _page(400, closure_errors=field_errors(form), closure_input=form.data)
     try:
         cal_admin.add_closure(form.day, form.label.data, form.kind.data, current_user)
         db.session.commit()
@@ -114,7 +111,7 @@ def save_wip():
         if "csrf_token" in form.errors:
             return _page(400)
         wip = {step: (form[f"wip_{step}"].data or "")[:5] for step in range(1, 10)}
-        errors = {int(name.removeprefix("wip_")): message for name, message in _errors(form).items()}
+        errors = {int(name.removeprefix("wip_")): message for name, message in field_errors(form).items()}
         return _page(400, wip=wip, wip_errors=errors)
     cal_admin.save_wip(form.limits(), current_user)
     db.session.commit()
