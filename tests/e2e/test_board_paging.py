@@ -123,3 +123,23 @@ def test_poll_after_own_move_never_shows_a_card_twice(live_server, page_factory)
     assert page.locator(f"#card-{doc_id}").count() == 1
     assert page.locator("#count-2").inner_text() == "1" and page.locator("#count-3").inner_text() == "1"
     assert page.js_errors == []
+
+
+def test_kosong_follows_the_card_without_waiting_for_the_poll(live_server, page_factory):
+    """The only card of column 2 moves on to 3 (empty until now): column 2 shows "Kosong" at
+    once and column 3 no longer does, from the transition's answer alone (polls held)."""
+    s1, _ = seed(live_server.app)
+    page = page_factory()
+    sign_in(page, live_server.url, s1.username, PASSWORD)
+    page.goto(f"{live_server.url}/papan")
+    page.route("**/papan?poll=1*", lambda route: route.fulfill(status=204))  # hold the polls
+    assert page.locator("#empty-2").is_hidden() and page.locator("#empty-3").is_visible()
+    card = cards(page, 2).first
+    doc_id = int(card.get_attribute("id").split("-")[1])
+    card.get_by_role("link", name="Laporkan ke Kasi").click()
+    page.locator(f"#card-{doc_id}").get_by_role("button", name="Laporkan ke Kasi").click()
+    page.locator(f"#col-3 #card-{doc_id}").wait_for()
+    assert page.locator("#empty-2").is_visible() and page.locator("#empty-3").is_hidden()
+    assert page.locator("#col-2").get_by_text("Kosong").is_visible()
+    screenshot(page, "board-kosong-after-move")
+    assert page.js_errors == []

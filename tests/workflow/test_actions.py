@@ -113,6 +113,9 @@ def test_htmx_action_answers_with_what_moved(app, client, make):
     # the counts come marked stale (data-sig=""), so the next poll re-renders both columns
     assert 'id="count-1" data-sig="" aria-label="0 naskah" hx-swap-oob="true">0<' in body
     assert 'id="count-2" data-sig="" aria-label="1 naskah" hx-swap-oob="true">1<' in body
+    # the emptied column shows "Kosong" again, the column it entered hides it
+    assert '<p class="empty" id="empty-1" hx-swap-oob="true">Kosong</p>' in body
+    assert '<p class="empty" id="empty-2" hidden hx-swap-oob="true">Kosong</p>' in body
     assert 'id="flash"' in body and "Diagendakan" in body
     assert 'id="waiting-badge"' in body  # the badge refreshes with every board update
 
