@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from naskah.core.timeutil import utcnow
 from naskah.extensions import db
 from naskah.models import AuditEvent, Document
 
@@ -21,26 +20,41 @@ class Item:
     optional: bool = False
 
 
-def _printed(doc: Document) -> dict[str, set]:
-    """Papers printed for this document since it was numbered: paper -> variants (one query)."""
-    rows = db.session.execute(select(AuditEvent.action, AuditEvent.details).where(
-        AuditEvent.document_id == doc.id, AuditEvent.action.in_(("print.amplop", "print.tanda-terima",
-                                                                  "content.read")),
-        AuditEvent.at >= (doc.stamped_at or utcnow()))).all()
-    out: dict[str, set] = {}
-    for action, details in rows:
+def _printed_many(docs: list[Document]) -> dict[int, dict[str, set]]:
+    """Papers printed for each stamped document since it was numbered: doc id -> paper ->
+    variants, in ONE query for all of them (the board has up to a page of step-7 cards)."""
+    stamped = {d.id: d.stamped_at for d in docs if d.stamped_at}
+    out: dict[int, dict[str, set]] = {doc_id: {} for doc_id in stamped}
+    if not stamped:
+        return out
+    rows = db.session.execute(select(AuditEvent.document_id, AuditEvent.action, AuditEvent.details, AuditEvent.at)
+                              .where(AuditEvent.document_id.in_(list(stamped)),
+                                     AuditEvent.action.in_(("print.amplop", "print.tanda-terima", "content.read")),
+                                     AuditEvent.at >= min(stamped.values()))).all()
+    for doc_id, action, details, at in rows:
+        if at < stamped[doc_id]:
+            continue
         d = json.loads(details or "{}")
         if action == "content.read" and d.get("paper") != "salinan":
             continue
-        out.setdefault(d.get("paper") or action, set()).add(str(d.get("variant") or ""))
+        out[doc_id].setdefault(d.get("paper") or action, set()).add(str(d.get("variant") or ""))
     return out
 
 
 def progress(doc: Document) -> list[Item]:
     """The step-8 checklist in the order it is done."""
-    if doc.step < 7 or doc.signed_at is None:
-        return []
-    printed = _printed(doc) if doc.stamped_at else {}
+    return progress_many([doc]).get(doc.id, [])
+
+
+def progress_many(docs: list[Document]) -> dict[int, list[Item]]:
+    """The checklists of several documents (those at step 7 or later that are signed), with
+    one audit query for all."""
+    docs = [d for d in docs if d.step >= 7 and d.signed_at is not None]
+    printed = _printed_many(docs)
+    return {d.id: _items(d, printed.get(d.id, {})) for d in docs}
+
+
+def _items(doc: Document, printed: dict[str, set]) -> list[Item]:
     items = [Item("number", "Salinan dinomori dan dicap", doc.copy_entry_id is not None),
              Item("copy", "Salinan dicetak", "salinan" in printed)]
     envelopes = printed.get("amplop", set())

@@ -198,14 +198,15 @@ def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, of
 
 def fill(cols: list[Column]) -> None:
     """Replace the light rows of the columns' pages by (model, CardSla, actions): one query for
-    all; the actions from the transition table, without a query per card."""
+    all; the actions from the transition table, without a query per card; step 8's checklist of
+    a column's cards from one audit query."""
     pending = [c for c in cols if not c.loaded]
     docs = _load([r.id for c in pending for r in c.cards])
     for c in pending:
         now, cal, pauses = c.sla_context
         c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])),
                     allowed(docs[r.id], c.viewer)) for r in c.cards if r.id in docs]
-        c.progress = {doc.id: paper_progress.progress(doc) for doc, _, _ in c.cards if doc.step == 7}
+        c.progress = paper_progress.progress_many([doc for doc, _, _ in c.cards if doc.step == 7])
         c.loaded = True
 
 

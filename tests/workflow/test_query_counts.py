@@ -11,6 +11,7 @@ from sqlalchemy import event, insert, select
 from naskah.audit import chain as audit
 from naskah.extensions import db
 from naskah.models import Document, User
+from naskah.workflow import engine as workflow
 from tests.factories import login
 
 
@@ -61,6 +62,10 @@ def clone_documents(app, templates: list[int], copies: int, assignees: list[int]
 def one_per_step(app, make):
     sandiman, kasi = make.user("sandiman"), make.user("kasi")
     ids = [make.document(step=step, sandiman=sandiman, kasi=kasi) for step in range(1, 10)]
+    with app.app_context():  # step 7's card numbered and stamped: its checklist reads the prints
+        workflow.apply(db.session.get(Document, ids[6]), "number_copy", db.session.get(User, sandiman.id), {})
+        db.session.commit()
+        assert db.session.get(Document, ids[6]).stamped_at is not None
     return sandiman, kasi, ids
 
 
