@@ -137,6 +137,9 @@ class Document(db.Model):
 
     __table_args__ = (
         db.Index("ix_documents_step_urgency_received", "step", "urgency", "received_at"),
+        # the waiting badge on every page: a user's cards at a step, not all ever assigned to them
+        db.Index("ix_documents_assignee_step", "assigned_to_id", "step"),
+        db.Index("ix_documents_courier_step", "delivery_assignee_id", "step"),
     )
 
     @property
