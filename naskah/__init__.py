@@ -26,7 +26,7 @@ from naskah.config import configure
 from naskah.core import siteurl
 from naskah.core.filemodes import private_folder, secure_umask
 from naskah.core.vault import load_or_create_master_key
-from naskah.extensions import csrf, db, htmx, login_manager, migrate
+from naskah.extensions import csrf, db, htmx, init_migrate, login_manager
 
 log = logging.getLogger("naskah")
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -39,7 +39,9 @@ AREAS = (core, auth, audit, agenda, correspondents, workflow, decryption, paper,
          operations)
 
 
-def create_app(test_config=None):
+def create_app(test_config=None, *, migrations=True):
+    """The app. migrations=False (the server, naskah.operations.serve) leaves out Flask-Migrate
+    and its `flask db` commands, which only the setup and the command line use."""
     secure_umask()  # everything written below (database, WAL, keys, restores) is owner-only
     app = Flask(__name__, instance_relative_config=True,
                 template_folder=os.path.join(ROOT, "templates"),
@@ -50,7 +52,8 @@ def create_app(test_config=None):
     configure(app, test_config)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(ROOT, "migrations"), render_as_batch=True)
+    if migrations:
+        init_migrate(app, os.path.join(ROOT, "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

@@ -30,7 +30,7 @@ def configure_logging():
 
 def main():
     configure_logging()
-    app = create_app()
+    app = create_app(migrations=False)  # a server never migrates: `make run` did, before it
     host = os.environ.get("HOST", "0.0.0.0")  # an intranet server; the bind address is configurable # nosec B104
     port = int(os.environ.get("PORT", "5000"))
     threads = int(os.environ.get("NASKAH_THREADS", "8"))
