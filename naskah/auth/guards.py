@@ -125,7 +125,7 @@ def mark_second_factor_done(user) -> None:
 def second_factor_pending() -> str | None:
     """"verify" or "enrol" while the signed-in user still owes the second factor, else None."""
     user = current_user._get_current_object()
-    if twofactor.is_enrolled(user):
+    if twofactor.is_enrolled_memo(user):
         return None if session.get("mfa_ok") == user.get_id() else "verify"
     return "enrol" if twofactor.is_required(user) else None
 

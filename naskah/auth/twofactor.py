@@ -12,7 +12,7 @@ from datetime import timedelta
 
 import pyotp
 import qrcode
-from flask import current_app
+from flask import current_app, g
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from naskah.audit import chain as audit
@@ -48,6 +48,20 @@ def credential(user) -> TotpCredential | None:
 def is_enrolled(user) -> bool:
     cred = credential(user)
     return cred is not None and cred.confirmed_at is not None
+
+
+def is_enrolled_memo(user) -> bool:
+    """is_enrolled(), asked once per request: the gate, the menu and each render ask it, and a
+    user without a credential costs a query each time (a missing row is not in the identity
+    map). Enrolling or disabling forgets the answer."""
+    memo = g.get("naskah_enrolled")
+    if memo is None or memo[0] != user.get_id():
+        memo = g.naskah_enrolled = (user.get_id(), is_enrolled(user))
+    return memo[1]
+
+
+def _forget_enrolment() -> None:
+    g.pop("naskah_enrolled", None)
 
 
 def start_enrolment(user) -> TotpCredential:
@@ -135,6 +149,7 @@ def confirm_enrolment(user, code: str) -> list[str]:
         return []
     cred.confirmed_at = now
     cred.failed_attempts = 0
+    _forget_enrolment()
     codes = _new_recovery_codes(user)
     audit.append("auth.2fa_enabled", actor=user, object_type="user", object_id=user.id)
     return codes
@@ -209,6 +224,7 @@ def disable(user, actor, *, reset: bool = False) -> None:
         raise DomainError("Verifikasi dua langkah tidak aktif.")
     blob_id = cred.secret_blob_id
     db.session.delete(cred)
+    _forget_enrolment()
     db.session.execute(db.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.flush()
     vault.destroy(blob_id)
