@@ -1,6 +1,7 @@
 """cProfile of the board and of one transition, in process (the numbers in docs/benchmarks.md).
 
     .venv/bin/python bench/profile_board.py [--cards 500] [--archived 1000] [--requests 30] [--top 18]
+                                            [--statements]
 
 Seeds a throw-away SQLite instance with bench/seed.py, signs a sandiman in through the test
 client and profiles `GET /papan` (the full page) and the htmx POSTs of `register`.
@@ -30,12 +31,46 @@ def top_lines(prof: cProfile.Profile, n: int, sort: str) -> str:
     return "\n".join(lines[start - 1:start + n + 1])
 
 
+def print_statements(app, client, requests: int) -> None:
+    """Each distinct statement of `GET /papan`: time in the cursor and times per request."""
+    from sqlalchemy import event
+
+    from naskah.extensions import db
+    with app.app_context():
+        engine = db.engine
+    seen = []
+
+    def before(conn, cursor, statement, params, context, many):
+        context._bench_start = time.perf_counter()
+
+    def after(conn, cursor, statement, params, context, many):
+        seen.append((time.perf_counter() - context._bench_start, " ".join(statement.split())[:110]))
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    for _ in range(requests):
+        client.get("/papan")
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    by: dict[str, list] = {}
+    for spent, text in seen:
+        by.setdefault(text, [0.0, 0])
+        by[text][0] += spent
+        by[text][1] += 1
+    total = sum(spent for spent, _ in seen) * 1000 / requests
+    print(f"## SQL of GET /papan: {len(seen) / requests:.0f} statements, {total:.1f} ms per request\n")
+    for text, (spent, n) in sorted(by.items(), key=lambda kv: -kv[1][0]):
+        print(f"{spent * 1000 / requests:7.2f} ms {n / requests:4.1f}x  {text}")
+    print()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cards", type=int, default=500)
     parser.add_argument("--archived", type=int, default=1000)
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--top", type=int, default=18)
+    parser.add_argument("--statements", action="store_true",
+                        help="also list the SQL statements of one board request, with their time")
     args = parser.parse_args()
     inst = tempfile.mkdtemp(prefix="naskah-prof-")
     os.environ.update({"NASKAH_INSTANCE": inst, "NASKAH_DAILY_CHECK": "0"})
@@ -75,6 +110,8 @@ def _run(args) -> int:
         client.get("/papan")
     plain = (time.perf_counter() - start) * 1000 / args.requests
     print(f"## GET /papan without the profiler: {plain:.1f} ms per request (test client, wall)\n")
+    if args.statements:
+        print_statements(app, client, args.requests)
     prof = cProfile.Profile()
     start = time.perf_counter()
     prof.enable()
