@@ -25,13 +25,21 @@ def register_defaults(values: dict) -> None:
 
 
 def get(key: str):
+    """The office's value, else the default. A key the office never set is remembered as unset
+    for the rest of the session (one request): the identity map keeps rows, not their absence,
+    so each read of an unset key was a query (three on every board request)."""
+    unset = db.session.info.setdefault("naskah_unset_settings", set())
+    if key in unset:
+        return DEFAULTS.get(key)
     row = db.session.get(OfficeSetting, key)
     if row is None:
+        unset.add(key)
         return DEFAULTS.get(key)
     return json.loads(row.value)
 
 
 def set_value(key: str, value) -> None:
+    db.session.info.get("naskah_unset_settings", set()).discard(key)
     row = db.session.get(OfficeSetting, key)
     text = json.dumps(value, ensure_ascii=False)
     if row is None:
