@@ -8,8 +8,7 @@ from naskah.core import settings
 from naskah.core.errors import DomainError
 from naskah.core.templating import is_htmx_partial
 from naskah.extensions import db
-from naskah.paper import letters, svglogo
-from naskah.paper.printview import html_response, pdf_response
+from naskah.paper import printview, svglogo
 from naskah.workflow import documents
 from naskah.workflow import engine as workflow
 from naskah.workflow.desk import panels
@@ -49,15 +48,14 @@ def disposition_sheet(doc_id, fmt):
     if doc.step < 4 or doc.assigned_to_id is None:
         raise DomainError("Lembar disposisi tersedia setelah Kasi menugaskan Sandiman (langkah 4).")
     ctx = panels.disposition_context(doc)
-    out = letters.render_pdf("disposition.html", ctx) if fmt == "pdf" else letters.render_html("disposition.html", ctx)
     audit.append("print.disposisi", actor=current_user, document=doc,
                  details={"paper": "lembar disposisi", "format": fmt})
-    db.session.commit()
     slug = (doc.agenda_label or str(doc.id)).replace("/", "-")
-    if fmt == "pdf":
-        return pdf_response(out, f"disposisi-{slug}")
-    return html_response(out, url_for("documents.show", doc_id=doc.id),
-                         url_for(".disposition_sheet", doc_id=doc.id, fmt="pdf"))
+    return printview.emit(
+        fmt, "disposition.html", ctx, filename=f"disposisi-{slug}",
+        back_url=url_for("documents.show", doc_id=doc.id),
+        pdf_url=url_for(".disposition_sheet", doc_id=doc.id, fmt="pdf"),
+        failure="Lembar disposisi tidak dapat dicetak.")
 
 
 def init_app(app):
