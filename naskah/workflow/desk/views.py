@@ -4,7 +4,7 @@ from flask_login import current_user
 
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
-from naskah.core import settings
+from naskah.core import registry, settings
 from naskah.core.errors import DomainError
 from naskah.core.templating import is_htmx_partial
 from naskah.extensions import db
@@ -63,9 +63,12 @@ def init_app(app):
     app.jinja_env.globals.update(
         htmx_partial=is_htmx_partial, logo_uri=svglogo.data_uri)
 
-    @app.context_processor
-    def office_identity():
-        """A callable: the public pages' header (government, office, logo) costs nothing elsewhere."""
-        return {"office_identity": lambda: {"government": settings.get("office_government"),
-                                            "name": settings.get("office_name"),
-                                            "logo": svglogo.data_uri(settings.get("office_logo"))}}
+    registry.add_layout_data(app, "office_identity", office_identity)
+
+
+def office_identity():
+    """The public pages' header (government, office, logo); None once signed in (not shown)."""
+    if current_user.is_authenticated:
+        return None
+    return {"government": settings.get("office_government"), "name": settings.get("office_name"),
+            "logo": svglogo.data_uri(settings.get("office_logo"))}
