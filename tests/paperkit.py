@@ -14,7 +14,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from naskah.extensions import db
-from naskah.models import AuditEvent, Document, User
+from naskah.models import AuditEvent, Document, SecretBlob, User
 from naskah.paper import esign
 from naskah.paper import signing_ca as pki
 from naskah.workflow import engine as workflow
@@ -81,6 +81,19 @@ def set_stamp(app) -> None:
     with app.app_context():
         settings.set_value("office_stamp", officesettings.check_image(png_bytes("stamp"), "office_stamp"))
         db.session.commit()
+
+
+def document(app, doc_id) -> Document:
+    """The document as the database holds it now, detached from the session."""
+    with app.app_context():
+        doc = db.session.get(Document, doc_id)
+        db.session.expunge(doc)
+        return doc
+
+
+def count_blobs(app) -> int:
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(SecretBlob.id)))
 
 
 def events(app, doc_id=None, action=None) -> list:

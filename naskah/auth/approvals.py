@@ -31,7 +31,7 @@ def _approver_role(kind: str, subject: User) -> str:
     if kind in ("reset_password", "reset_2fa"):
         return Role.PEJABAT.value
     other_kasi = db.session.scalar(db.select(User.id).where(
-        User.role == KASI, User.active.is_(True), User.id != subject.id).limit(1))
+        User.active_in(KASI), User.id != subject.id).limit(1))
     return KASI if other_kasi is not None else Role.PEJABAT.value
 
 

@@ -17,6 +17,7 @@ class Registry:
     conditions: dict = field(default_factory=dict)      # workflow condition name -> (predicate, message)
     document_sections: list = field(default_factory=list)  # (template, context(doc, user)) on the document page
     document_facts: dict = field(default_factory=dict)     # name -> facts(doc, user) inside the page's own blocks
+    layout_data: dict = field(default_factory=dict)        # name -> data() the layout (base.html) shows
 
 
 def of(app: Flask | None = None) -> Registry:
@@ -49,6 +50,13 @@ def register_views(app: Flask, views) -> None:
 def add_document_section(app: Flask, template: str, context) -> None:
     """A section of another area on the document page: `context(doc, user)` gives its data."""
     of(app).document_sections.append((template, context))
+
+
+def add_layout_data(app: Flask, name: str, data) -> None:
+    """Data the layout shows on every page (the waiting badge, the public header): `data()` is
+    computed once per request, for a full page or for a partial that updates the layout out of
+    band (core.templating.layout_data); templates read it as the plain value `name`."""
+    of(app).layout_data[name] = data
 
 
 def add_document_facts(app: Flask, name: str, facts) -> None:

@@ -17,7 +17,23 @@ def render(full: str, partial: str | None = None, **context):
     return render_template(full, **context)
 
 
+def layout_data() -> dict:
+    """The layout's data (registry.add_layout_data), computed once per request. A full page gets
+    it through the context processor below; an htmx partial that updates the layout out of band
+    (the board's waiting badge) is handed it by its view; other partials never pay for it."""
+    data = getattr(request, "naskah_layout_data", None)
+    if data is None:
+        data = {name: load() for name, load in registry.of().layout_data.items()}
+        request.naskah_layout_data = data
+    return data
+
+
+def _full_page_layout() -> dict:
+    return {} if is_htmx_partial() else layout_data()
+
+
 def init_app(app):
+    app.context_processor(_full_page_layout)
     app.jinja_env.filters["wib"] = timeutil.format_datetime
     app.jinja_env.filters["tanggal"] = timeutil.format_date
     app.jinja_env.filters["wib_short"] = timeutil.format_short

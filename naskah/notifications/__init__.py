@@ -8,5 +8,6 @@ def init_app(app):
     from naskah.notifications import views, waiting
 
     registry.register_views(app, views)
+    registry.add_layout_data(app, "waiting_badge", views.waiting_badge)
     settings.register_defaults(waiting.SETTINGS_DEFAULTS)
     waiting.init_app(app)

@@ -14,10 +14,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/admin/notifikasi")
 NAV = [("notifications.settings_page", "Notifikasi", {"admin"}, 84)]
 
 
-@bp.app_context_processor
 def waiting_badge():
-    """A callable, so the one badge query runs only when a full page's top bar renders."""
-    return {"waiting_badge": lambda: notify.badge_for(current_user)}
+    """The top bar's "Menunggu Anda" badge (one query; None for roles that wait for nothing)."""
+    return notify.badge_for(current_user)
 
 
 def _page(values=None, errors=None, status=200, test_to=""):

@@ -10,6 +10,9 @@ import base64
 from flask import current_app
 from sqlalchemy import func, insert, inspect, select, text
 
+# The package, not `from naskah import create_app`: the factory imports every area, this one
+# included, so the name is looked up when copy_to runs, not while the package may still load.
+import naskah
 from naskah.audit import chain as audit
 from naskah.config import normalise_db_url
 from naskah.extensions import db
@@ -43,10 +46,7 @@ def copy_to(url: str, *, echo=print) -> dict:
     if revision is not None and revision != _head_revision():
         raise BackupError("Skema sumber belum terbaru: jalankan `flask --app app db upgrade` dahulu.")
 
-    # Imported here: the factory imports every area, this one included, so a top-level import
-    # would be a cycle through naskah/__init__.py.
-    from naskah import create_app
-    target_app = create_app({
+    target_app = naskah.create_app({
         "SQLALCHEMY_DATABASE_URI": target_url, "INSTANCE_PATH": current_app.instance_path,
         "SECRET_KEY": current_app.config["SECRET_KEY"],
         "MASTER_KEY": base64.urlsafe_b64encode(current_app.extensions["naskah_master_key"]).decode(),

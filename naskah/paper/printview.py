@@ -9,10 +9,14 @@ import base64
 import hashlib
 import re
 
-from flask import make_response, url_for
+from flask import current_app, make_response, url_for
 from markupsafe import escape
 
 from naskah.auth.guards import CSP
+from naskah.core.errors import DomainError
+from naskah.extensions import db
+from naskah.paper import letters
+from naskah.printing.render import RenderError
 
 _TAG = re.compile(r"<([a-zA-Z][a-zA-Z0-9:]*)(\s[^<>]*?)?(/?)>")
 _STYLE_ATTR = re.compile(r"""\sstyle\s*=\s*("([^"]*)"|'([^']*)')""")
@@ -107,3 +111,31 @@ def html_response(html: str, back_url: str, pdf_url: str):
     resp = make_response(html)
     resp.headers["Content-Security-Policy"] = csp
     return resp
+
+
+def _render(fmt: str, template: str, context: dict, pdf: bytes | None, kw: dict,
+            filename: str, back_url: str, pdf_url: str):
+    """Render the paper in its format; return the response builder for after the commit."""
+    if fmt == "pdf":
+        data = pdf or letters.render_pdf(template, context, **kw)
+        return lambda: pdf_response(data, filename)
+    html = letters.render_html(template, context, **kw)
+    return lambda: html_response(html, back_url, pdf_url)
+
+
+def emit(fmt: str, template: str, context: dict, *, filename: str, back_url: str, pdf_url: str,
+         failure: str, pdf: bytes | None = None, **kw):
+    """The one print path of a paper served as PDF (`fmt` "pdf") or print view ("html").
+
+    Renders first, then commits the print's audit event (appended by the caller), then answers.
+    A render failure rolls that event back and becomes a DomainError with `failure`.
+    `pdf` is bytes already made (a frozen or signed PDF); `kw` goes to the renderer.
+    """
+    try:
+        respond = _render(fmt, template, context, pdf, kw, filename, back_url, pdf_url)
+    except (RenderError, ValueError):
+        db.session.rollback()
+        current_app.logger.exception("print of %s (%s) failed", filename, fmt)
+        raise DomainError(failure) from None
+    db.session.commit()
+    return respond()

@@ -15,20 +15,6 @@ from tests import paperkit as kit
 from tests.factories import login
 
 
-@pytest.fixture
-def team(app, make):
-    sandiman, kasi = kit.people(make)
-    kit.give_certificate(app, kasi)
-    return sandiman, kasi
-
-
-def _doc(app, doc_id) -> Document:
-    with app.app_context():
-        doc = db.session.get(Document, doc_id)
-        db.session.expunge(doc)
-        return doc
-
-
 def _expire(app, *doc_ids, days=1):
     """Let the retention period pass (as if the years had gone by)."""
     with app.app_context():
@@ -67,7 +53,7 @@ def test_retention_date_set_at_archive_from_settings(app, make, team):
     with app.app_context():
         settings.set_value("retention_years", {"SR": 25, "R": 10, "T": 5, "B": 2})
         db.session.commit()
-    doc = _doc(app, kit.signed_document(app, make, sandiman, kasi, step=9, classification="SR"))
+    doc = kit.document(app, kit.signed_document(app, make, sandiman, kasi, step=9, classification="SR"))
     assert doc.retention_until == wib_today() + relativedelta(years=25)
     event = kit.events(app, doc.id, "step.archive")[-1]
     assert doc.retention_until.isoformat() in event.details
@@ -83,9 +69,9 @@ def test_search_filters_and_pages(app, make, team, client):
     assert "27 arsip" in page and "Halaman 1 dari 2" in page
     assert "27 arsip" in client.get("/arsip/?page=2").get_data(as_text=True)
     page = client.get("/arsip/?sender=kodim").get_data(as_text=True)
-    assert "1 arsip" in page and _doc(app, other).agenda_label in page and f"/dokumen/{live}\"" not in page
+    assert "1 arsip" in page and kit.document(app, other).agenda_label in page and f"/dokumen/{live}\"" not in page
     assert "1 arsip" in client.get("/arsip/?classification=T").get_data(as_text=True)
-    number = _doc(app, ids[3]).agenda_number
+    number = kit.document(app, ids[3]).agenda_number
     assert "1 arsip" in client.get(f"/arsip/?number={number}").get_data(as_text=True)
     today = wib_today().isoformat()
     assert "27 arsip" in client.get(f"/arsip/?date_from={today}&date_to={today}").get_data(as_text=True)
@@ -100,13 +86,13 @@ def test_disposal_refused_before_retention(app, make, team, client):
     sandiman, kasi = team
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=9)
     login(client, kasi)
-    before, blobs = kit.count_events(app), _blob_count(app)
+    before, blobs = kit.count_events(app), kit.count_blobs(app)
     response = _dispose(client, [doc_id])
     assert response.status_code == 409
     assert "belum habis masa retensinya" in response.get_data(as_text=True)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     assert doc.disposed_at is None and doc.plaintext_blob_id is not None
-    assert kit.count_events(app) == before and _blob_count(app) == blobs
+    assert kit.count_events(app) == before and kit.count_blobs(app) == blobs
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count(Disposal.id))) == 0
 
@@ -118,7 +104,7 @@ def test_sandiman_cannot_dispose(app, make, team, client):
     login(client, sandiman)
     before = kit.count_events(app)
     assert _dispose(client, [doc_id]).status_code == 403
-    assert _doc(app, doc_id).disposed_at is None and kit.count_events(app) == before
+    assert kit.document(app, doc_id).disposed_at is None and kit.count_events(app) == before
 
 
 def test_disposal_wrong_passphrase_changes_nothing(app, make, team, client):
@@ -129,7 +115,7 @@ def test_disposal_wrong_passphrase_changes_nothing(app, make, team, client):
     before = kit.count_events(app)
     response = _dispose(client, [doc_id], passphrase="bukan frasa sandi")
     assert response.status_code == 400 and 'id="passphrase-err"' in response.get_data(as_text=True)
-    assert _doc(app, doc_id).disposed_at is None and kit.count_events(app) == before
+    assert kit.document(app, doc_id).disposed_at is None and kit.count_events(app) == before
 
 
 def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client):
@@ -137,7 +123,7 @@ def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client)
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=9, classification="SR")
     keep_id = kit.signed_document(app, make, sandiman, kasi, step=9)
     _expire(app, doc_id)
-    before_doc = _doc(app, doc_id)
+    before_doc = kit.document(app, doc_id)
     blob_ids = [getattr(before_doc, c) for c in ("cryptogram_blob_id", "plaintext_blob_id", "letters_blob_id",
                                                 "cover_pdf_blob_id", "signed_pdf_blob_id", "stamped_cover_blob_id",
                                                 "stamped_copy_blob_id", "receipt_blob_id")]
@@ -149,7 +135,7 @@ def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client)
     response = _dispose(client, [doc_id])
     assert response.status_code == 302, response.get_data(as_text=True)[:600]
     assert kit.count_events(app) == before + 1
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     assert doc.disposed_at is not None and doc.step == 9
     assert not any(getattr(doc, c.name) for c in Document.__table__.columns if c.name.endswith("_blob_id"))
     with app.app_context():
@@ -165,7 +151,7 @@ def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client)
         assert disposal.signed and result.valid and result.trusted and result.signer_name == kit.KASI_NAME
         cover_code = db.session.scalar(db.select(issued.IssuedPaper.code).where(
             issued.IssuedPaper.document_id == doc_id, issued.IssuedPaper.kind == "cover_letter"))
-    assert _doc(app, keep_id).plaintext_blob_id is not None
+    assert kit.document(app, keep_id).plaintext_blob_id is not None
     text = kit.flat(pdf)
     for needle in ("BERITA ACARA PEMUSNAHAN ARSIP", doc.agenda_label, "SANGAT RAHASIA", "Dewi Lestari",
                    "199208172019032001", kit.KASI_NAME, "BA-001/Sandi/"):
@@ -181,11 +167,6 @@ def test_disposal_erases_secrets_keeps_agenda_and_audit(app, make, team, client)
     assert again.status_code == 409
 
 
-def _blob_count(app) -> int:
-    with app.app_context():
-        return db.session.scalar(db.select(db.func.count(SecretBlob.id)))
-
-
 def test_disposal_asks_for_confirmation(app, make, team, client):
     sandiman, kasi = team
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=9)
@@ -195,7 +176,7 @@ def test_disposal_asks_for_confirmation(app, make, team, client):
     response = _dispose(client, [doc_id], confirm="")
     assert response.status_code == 400
     assert "Centang konfirmasi sebelum memusnahkan." in response.get_data(as_text=True)
-    assert _doc(app, doc_id).disposed_at is None and kit.count_events(app) == before
+    assert kit.document(app, doc_id).disposed_at is None and kit.count_events(app) == before
 
 
 def test_disposal_button_only_when_something_is_eligible(app, make, team, client):

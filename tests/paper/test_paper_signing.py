@@ -5,26 +5,11 @@ import pytest
 
 from naskah.core import vault
 from naskah.extensions import db
-from naskah.models import Document, SecretBlob
 from naskah.models.paper import IssuedPaper, SigningCertificate
 from naskah.paper import esign
 from naskah.printing.sign import WRONG_PASSPHRASE_MSG
 from tests import paperkit as kit
 from tests.factories import login
-
-
-@pytest.fixture
-def team(app, make):
-    sandiman, kasi = kit.people(make)
-    kit.give_certificate(app, kasi)
-    return sandiman, kasi
-
-
-def _doc(app, doc_id) -> Document:
-    with app.app_context():
-        doc = db.session.get(Document, doc_id)
-        db.session.expunge(doc)
-        return doc
 
 
 def _blob(app, blob_id) -> bytes | None:
@@ -40,7 +25,7 @@ def _sign(client, doc_id, courier_id, passphrase, version):
 def test_paraf_freezes_the_exact_cover_pdf(app, make, team):
     sandiman, kasi = team
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     frozen = _blob(app, doc.cover_pdf_blob_id)
     assert frozen.startswith(b"%PDF")
     assert hashlib.sha256(frozen).hexdigest() == doc.paraf_sha256
@@ -57,10 +42,10 @@ def test_kasi_signs_with_passphrase(app, make, team, client):
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
     login(client, kasi)
     before = kit.count_events(app)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, doc.version)
     assert response.status_code == 302, response.get_data(as_text=True)[:400]
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     assert doc.step == 7 and doc.signature_kind == "elektronik"
     assert kit.count_events(app) == before + 1
     event = kit.events(app, doc_id, "step.sign")[-1]
@@ -82,15 +67,15 @@ def test_wrong_passphrase_changes_nothing(app, make, team, client):
     sandiman, kasi = team
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
     login(client, kasi)
-    before, blobs = kit.count_events(app), _count_blobs(app)
-    response = _sign(client, doc_id, sandiman.id, "salah sekali", _doc(app, doc_id).version)
+    before, blobs = kit.count_events(app), kit.count_blobs(app)
+    response = _sign(client, doc_id, sandiman.id, "salah sekali", kit.document(app, doc_id).version)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert WRONG_PASSPHRASE_MSG in page and 'id="passphrase-err"' in page
     assert "salah sekali" not in page  # never echoed back
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     assert doc.step == 6 and doc.signed_pdf_blob_id is None and doc.signed_at is None
-    assert kit.count_events(app) == before and _count_blobs(app) == blobs
+    assert kit.count_events(app) == before and kit.count_blobs(app) == blobs
 
 
 def test_missing_passphrase_is_asked_for(app, make, team, client):
@@ -98,10 +83,10 @@ def test_missing_passphrase_is_asked_for(app, make, team, client):
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
     login(client, kasi)
     response = client.post(f"/dokumen/{doc_id}/aksi/sign", headers={"HX-Request": "true"},
-                           data={"courier_id": str(sandiman.id), "version": _doc(app, doc_id).version})
+                           data={"courier_id": str(sandiman.id), "version": kit.document(app, doc_id).version})
     assert response.status_code == 200  # htmx: the form comes back in the card
     assert "Masukkan frasa sandi sertifikat Anda." in response.get_data(as_text=True)
-    assert _doc(app, doc_id).step == 6
+    assert kit.document(app, doc_id).step == 6
 
 
 def test_wrong_passphrases_are_rate_limited(app, make, team, client):
@@ -109,12 +94,12 @@ def test_wrong_passphrases_are_rate_limited(app, make, team, client):
     sandiman, kasi = team
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
     login(client, kasi)
-    version = _doc(app, doc_id).version
+    version = kit.document(app, doc_id).version
     for _ in range(2):
         assert _sign(client, doc_id, sandiman.id, "salah sekali", version).status_code == 400
     response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, version)
     assert response.status_code == 400 and "Terlalu banyak" in response.get_data(as_text=True)
-    assert _doc(app, doc_id).step == 6
+    assert kit.document(app, doc_id).step == 6
 
 
 def test_revoked_certificate_cannot_sign_and_verification_reports_it(app, make, team, client):
@@ -125,10 +110,10 @@ def test_revoked_certificate_cannot_sign_and_verification_reports_it(app, make, 
         esign.revoke(kasi.username)
         db.session.commit()
     login(client, kasi)
-    response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, _doc(app, doc_id).version)
+    response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, kit.document(app, doc_id).version)
     assert response.status_code == 400 and "dicabut" in response.get_data(as_text=True)
-    assert _doc(app, doc_id).step == 6
-    signed = _blob(app, _doc(app, signed_id).signed_pdf_blob_id)
+    assert kit.document(app, doc_id).step == 6
+    signed = _blob(app, kit.document(app, signed_id).signed_pdf_blob_id)
     with app.app_context():
         result = esign.verify(signed)
     assert result.revoked and not result.valid and "dicabut" in result.summary
@@ -148,7 +133,7 @@ def test_retired_certificate_is_not_used(app, make, team):
 
 def test_tampered_signed_pdf_fails(app, make, team):
     sandiman, kasi = team
-    doc = _doc(app, kit.signed_document(app, make, sandiman, kasi))
+    doc = kit.document(app, kit.signed_document(app, make, sandiman, kasi))
     signed = bytearray(_blob(app, doc.signed_pdf_blob_id))
     i = signed.index(b"SURAT PENGANTAR") if b"SURAT PENGANTAR" in signed else len(signed) // 3
     signed[i] ^= 0x01
@@ -161,7 +146,7 @@ def test_other_ca_is_not_trusted(app, make, team):
     from naskah.paper import signing_ca as pki
     from naskah.printing.sign import sign_pdf, verify_pdf
     sandiman, kasi = team
-    doc = _doc(app, make.document(step=6, sandiman=sandiman, kasi=kasi))
+    doc = kit.document(app, make.document(step=6, sandiman=sandiman, kasi=kasi))
     frozen = _blob(app, doc.cover_pdf_blob_id)
     _, _, key, cert, _ = kit.office_material()
     rogue = sign_pdf(frozen, key=key, cert=cert, signer_name="x")
@@ -173,15 +158,15 @@ def test_other_ca_is_not_trusted(app, make, team):
 def test_return_voids_frozen_pdf_and_new_paraf_replaces_it(app, make, team):
     sandiman, kasi = team
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
-    first = _doc(app, doc_id)
+    first = kit.document(app, doc_id)
     kit.advance(app, doc_id, "return", kasi, {"reason": "Perbaiki perihal"})
-    returned = _doc(app, doc_id)
+    returned = kit.document(app, doc_id)
     assert returned.cover_pdf_blob_id is None and returned.paraf_sha256 is None
     assert _blob(app, first.cover_pdf_blob_id) is None  # destroyed
     kit.advance(app, doc_id, "revise", sandiman, {"plaintext": "Teks baru", "addressee": "Wali Kota",
                                                    "subject": "Perihal baru"})
     kit.advance(app, doc_id, "initial", sandiman)
-    second = _doc(app, doc_id)
+    second = kit.document(app, doc_id)
     assert second.paraf_sha256 != first.paraf_sha256
     assert hashlib.sha256(_blob(app, second.cover_pdf_blob_id)).hexdigest() == second.paraf_sha256
     with app.app_context():
@@ -192,7 +177,7 @@ def test_return_voids_frozen_pdf_and_new_paraf_replaces_it(app, make, team):
 def test_office_without_certificates_signs_by_hand(app, make):
     sandiman, kasi = make.user("sandiman"), make.user("kasi")
     doc_id = make.document(step=7, sandiman=sandiman, kasi=kasi)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     assert doc.step == 7 and doc.signature_kind == "basah" and doc.signed_sha256 is None
     assert doc.cover_number == "000.5.1/0001/Sandi/" + doc.cover_number[-4:]  # numbered at signing
     assert doc.signed_pdf_blob_id is not None   # the numbered letter the kasi signs with a pen
@@ -220,9 +205,9 @@ def test_sandiman_cannot_sign(app, make, team, client):
     doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
     login(client, sandiman)
     before = kit.count_events(app)
-    response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, _doc(app, doc_id).version)
+    response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, kit.document(app, doc_id).version)
     assert response.status_code == 403
-    assert _doc(app, doc_id).step == 6 and kit.count_events(app) == before
+    assert kit.document(app, doc_id).step == 6 and kit.count_events(app) == before
 
 
 def test_pdfsig_accepts_the_signed_cover(app, make, team, tmp_path):
@@ -231,11 +216,6 @@ def test_pdfsig_accepts_the_signed_cover(app, make, team, tmp_path):
     assert shutil.which("pdfsig"), "pdfsig (poppler-utils) is required: make test installs it"
     sandiman, kasi = team
     path = tmp_path / "pengantar.pdf"
-    path.write_bytes(_blob(app, _doc(app, kit.signed_document(app, make, sandiman, kasi)).signed_pdf_blob_id))
+    path.write_bytes(_blob(app, kit.document(app, kit.signed_document(app, make, sandiman, kasi)).signed_pdf_blob_id))
     out = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
     assert "Signature is Valid." in out and kit.KASI_NAME in out
-
-
-def _count_blobs(app) -> int:
-    with app.app_context():
-        return db.session.scalar(db.select(db.func.count(SecretBlob.id)))

@@ -7,7 +7,6 @@ from pypdf import PdfReader
 
 from naskah.core import vault
 from naskah.extensions import db
-from naskah.models import Document
 from tests import paperkit as kit
 from tests.factories import login
 
@@ -15,24 +14,10 @@ DECRYPT = {"plaintext": kit.LONG_TEXT, "addressee": "Wali Kota Pekalongan", "sub
            "copy_index": 1, "copy_total": 2, "cover_item": "Salinan berita rahasia", "cover_quantity": "1 berkas"}
 
 
-@pytest.fixture
-def team(app, make):
-    sandiman, kasi = kit.people(make)
-    kit.give_certificate(app, kasi)
-    return sandiman, kasi
-
-
 def _decrypted(app, make, sandiman, kasi, **over) -> int:
     doc_id = make.document(step=4, sandiman=sandiman, kasi=kasi, **over)
     kit.advance(app, doc_id, "decrypt", sandiman, DECRYPT)
     return doc_id
-
-
-def _doc(app, doc_id) -> Document:
-    with app.app_context():
-        doc = db.session.get(Document, doc_id)
-        db.session.expunge(doc)
-        return doc
 
 
 def _get_pdf(client, url) -> bytes:
@@ -55,7 +40,7 @@ def test_copy_letter_fields_and_mark_on_every_page(app, make, team, client):
         assert page.count("SANGAT RAHASIA") >= 2, page[:200]  # top and bottom of every page
     text = kit.flat(pdf)
     for needle in ("SALINAN", "Salinan ke-1 dari 2", "Badan Siber dan Sandi Negara", "Pengamanan kunjungan",
-                   "Wali Kota Pekalongan", "40. Sehubungan", _doc(app, doc_id).agenda_label, kit.SANDIMAN_NAME,
+                   "Wali Kota Pekalongan", "40. Sehubungan", kit.document(app, doc_id).agenda_label, kit.SANDIMAN_NAME,
                    f"Halaman 1 dari {len(pages)}"):
         assert needle in text, needle
     assert kit.count_events(app) == before + 1
@@ -86,7 +71,7 @@ def test_cover_letter_versions_are_the_stored_bytes(app, make, team, client):
     sandiman, kasi = team
     kit.set_stamp(app)
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=8)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     login(client, sandiman)
     pdf = _get_pdf(client, f"/cetak/{doc_id}/pengantar.pdf")
     with app.app_context():
@@ -108,7 +93,7 @@ def test_stamped_copy_and_receipt_after_delivery(app, make, team, client):
     sandiman, kasi = team
     kit.set_stamp(app)
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=8)
-    doc = _doc(app, doc_id)
+    doc = kit.document(app, doc_id)
     login(client, sandiman)
     copy = _get_pdf(client, f"/cetak/{doc_id}/salinan.pdf")
     with app.app_context():
@@ -137,14 +122,14 @@ def test_receipt_not_before_numbering(app, make, team, client):
     assert kit.count_events(app) == before
     kit.advance(app, doc_id, "number_copy", sandiman)
     assert _get_pdf(client, f"/cetak/{doc_id}/tanda-terima.pdf").startswith(b"%PDF")
-    assert _doc(app, doc_id).step == 7 and kit.count_events(app) == before + 2
+    assert kit.document(app, doc_id).step == 7 and kit.count_events(app) == before + 2
 
 
 @pytest.mark.parametrize("size", ["C4", "C5", "DL", "folio"])
 def test_double_envelope_for_secret(app, make, team, client, size):
     sandiman, kasi = team
     doc_id = kit.signed_document(app, make, sandiman, kasi, step=8, classification="R")
-    letter_number = _doc(app, doc_id).letter_number
+    letter_number = kit.document(app, doc_id).letter_number
     login(client, sandiman)
     inner = _get_pdf(client, f"/cetak/{doc_id}/amplop.pdf?jenis=dalam&ukuran={size}")
     outer = _get_pdf(client, f"/cetak/{doc_id}/amplop.pdf?jenis=luar&ukuran={size}")
@@ -193,7 +178,7 @@ def test_print_view_is_csp_safe(app, make, team, client):
 def test_agenda_book_month_and_year(app, make, team, client):
     sandiman, kasi = team
     ids = [make.document(step=2, sandiman=sandiman, kasi=kasi) for _ in range(3)]
-    doc = _doc(app, ids[0])
+    doc = kit.document(app, ids[0])
     login(client, kasi)
     year = doc.agenda_year
     with app.app_context():

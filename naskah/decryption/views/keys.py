@@ -61,19 +61,32 @@ def _read(upload) -> bytes:
     return data
 
 
-def _run(form, key, action):
-    """Validate, run the keystore action, commit; on error re-render the page with the form."""
+def _cert_bytes(form) -> bytes:
+    """A certificate given as a file or pasted as PEM text."""
+    return _read(form.cert_file.data) or (form.cert_text.data or "").encode()
+
+
+def _run(form, action, rerender, done=None):
+    """The import handlers' one shape: validate the form, run the keystore action (it writes the
+    audit event and returns the success message), commit, flash, redirect; on a problem roll back
+    and answer `rerender()`, the page again with the form's messages."""
     if not form.validate_on_submit():
-        return _page(400, **{key: form})
+        return rerender()
     try:
         message = action()
         db.session.commit()
     except DomainError as e:
         db.session.rollback()
         _error(form, e)
-        return _page(400, **{key: form})
+        return rerender()
     flash(message, "success")
-    return redirect(url_for(".index", _anchor="flash"))  # a plain redirect would keep the form's #anchor
+    # the key page's redirect carries #flash: a plain redirect would keep the form's #anchor
+    return redirect(done or url_for(".index", _anchor="flash"))
+
+
+def _index_with(key, form):
+    """Re-render the key page with this form (and its messages) in its place."""
+    return lambda: _page(400, **{key: form})
 
 
 @bp.get("/")
@@ -94,7 +107,7 @@ def generate():
         if identity.status == "pending":
             return f"Identitas {identity.name} dibuat; unduh CSR dan kirim ke CA, lalu impor sertifikatnya."
         return f"Identitas {identity.name} dibuat ({identity.key_label}, sertifikat swa-tanda)."
-    return _run(form, "gen", action)
+    return _run(form, action, _index_with("gen", form))
 
 
 @bp.post("/pkcs12")
@@ -106,7 +119,7 @@ def import_p12():
         identity = keystore.import_p12(form.name.data, _read(form.p12_file.data), form.passphrase.data or None,
                                        actor=current_user)
         return f"Identitas {identity.name} diimpor dari PKCS#12."
-    return _run(form, "p12", action)
+    return _run(form, action, _index_with("p12", form))
 
 
 @bp.post("/fernet")
@@ -119,7 +132,7 @@ def import_fernet():
                                         valid_from=form.valid_from.data, valid_until=form.valid_until.data,
                                         actor=current_user)
         return f"Kunci bersama {shared.label} untuk {shared.agency} disimpan (nilai periksa {shared.check_value})."
-    return _run(form, "fernet", action)
+    return _run(form, action, _index_with("fernet", form))
 
 
 @bp.post("/kek")
@@ -133,7 +146,7 @@ def import_kek():
                                      actor=current_user)
         return (f"Kunci KEK {shared.label} (ID {shared.key_id}) untuk {shared.agency} disimpan "
                 f"(nilai periksa {shared.check_value}).")
-    return _run(form, "kek", action)
+    return _run(form, action, _index_with("kek", form))
 
 
 @bp.post("/kata-sandi")
@@ -146,7 +159,7 @@ def import_password():
                                           valid_from=form.valid_from.data, valid_until=form.valid_until.data,
                                           actor=current_user)
         return f"Kata sandi {shared.label} untuk {shared.agency} disimpan."
-    return _run(form, "pwd", action)
+    return _run(form, action, _index_with("pwd", form))
 
 
 @bp.post("/koresponden")
@@ -155,10 +168,9 @@ def add_correspondent():
     form = CorrespondentForm(prefix="corr")
 
     def action():
-        data = _read(form.cert_file.data) or (form.cert_text.data or "").encode()
-        row = keystore.add_correspondent(form.agency.data, data, actor=current_user)
+        row = keystore.add_correspondent(form.agency.data, _cert_bytes(form), actor=current_user)
         return f"Sertifikat koresponden {row.agency} ditambahkan."
-    return _run(form, "corr", action)
+    return _run(form, action, _index_with("corr", form))
 
 
 @bp.get("/identitas/<int:row_id>/sertifikat.pem")
@@ -188,18 +200,15 @@ def export_csr(row_id):
 def import_cert(row_id):
     identity = keystore.get_or_404(OfficeIdentity, row_id)
     form = ImportCertForm()
-    if form.validate_on_submit():
-        try:
-            data = _read(form.cert_file.data) or (form.cert_text.data or "").encode()
-            keystore.import_certificate(identity, data, actor=current_user)
-            db.session.commit()
-            flash(f"Sertifikat untuk {identity.name} diimpor; identitas kini aktif.", "success")
-            return redirect(url_for(".index"))
-        except DomainError as e:
-            db.session.rollback()
-            _error(form, e)
-    status = 400 if form.errors or form.form_errors else 200
-    return render_template("keys/import_cert.html", identity=identity, form=form), status
+
+    def action():
+        keystore.import_certificate(identity, _cert_bytes(form), actor=current_user)
+        return f"Sertifikat untuk {identity.name} diimpor; identitas kini aktif."
+
+    def rerender():
+        status = 400 if form.errors or form.form_errors else 200
+        return render_template("keys/import_cert.html", identity=identity, form=form), status
+    return _run(form, action, rerender, done=url_for(".index"))
 
 
 @bp.post("/<kind>/<int:row_id>/pensiun")

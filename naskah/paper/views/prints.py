@@ -1,6 +1,6 @@
 """Print endpoints: each paper as PDF (`.pdf`) or as a browser print view (same template)."""
 
-from flask import Blueprint, current_app, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_login import current_user
 
 from naskah.agenda import book as agenda_book_q
@@ -10,10 +10,8 @@ from naskah.auth.guards import roles_required
 from naskah.auth.sameorigin import same_origin_only
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import to_wib, utcnow
-from naskah.extensions import db
-from naskah.paper import issued, letters, printview  # noqa: F401 (paperflow registers hooks)
+from naskah.paper import letters, printview
 from naskah.paper import print_rules as prints
-from naskah.printing.render import RenderError
 from naskah.workflow import documents
 
 bp = Blueprint("printing", __name__, url_prefix="/cetak")
@@ -22,20 +20,11 @@ WORKERS = ("sandiman", "kasi")
 
 def _emit(printed: prints.Printed, fmt: str, doc_id: int, endpoint: str, **args):
     """Commit the print's audit event, then hand out the bytes or the page."""
-    try:
-        if fmt == "pdf":
-            pdf = printed.pdf or letters.render_pdf(printed.template, printed.context, **(printed.kw or {}))
-        else:
-            html = letters.render_html(printed.template, printed.context, **(printed.kw or {}))
-    except (RenderError, ValueError):
-        db.session.rollback()
-        current_app.logger.exception("print of document %s failed", doc_id)
-        raise DomainError("Dokumen tidak dapat dicetak. Periksa pengaturan kantor atau hubungi administrator.") from None
-    db.session.commit()
-    if fmt == "pdf":
-        return printview.pdf_response(pdf, printed.filename)
-    return printview.html_response(html, url_for("documents.show", doc_id=doc_id),
-                         url_for(endpoint, doc_id=doc_id, fmt="pdf", **args))
+    return printview.emit(
+        fmt, printed.template, printed.context, pdf=printed.pdf, **(printed.kw or {}),
+        filename=printed.filename, back_url=url_for("documents.show", doc_id=doc_id),
+        pdf_url=url_for(endpoint, doc_id=doc_id, fmt="pdf", **args),
+        failure="Dokumen tidak dapat dicetak. Periksa pengaturan kantor atau hubungi administrator.")
 
 
 def _fmt(fmt: str) -> str:
@@ -91,16 +80,8 @@ def agenda_book(fmt):
     rows, _ = agenda_book_q.print_book(current_user, fmt=fmt, label=label, date_from=date_from, date_to=date_to)
     ctx = letters.agenda_context(rows, label)
     ctx["audit_fingerprint"] = head_fingerprint()  # after this print's own audit event
-    kw = {"orientation": "landscape"}
-    try:
-        out = letters.render_pdf("agenda_book.html", ctx, **kw) if fmt == "pdf" else \
-            letters.render_html("agenda_book.html", ctx, **kw)
-    except (RenderError, ValueError):
-        db.session.rollback()
-        current_app.logger.exception("agenda book print failed")
-        raise DomainError("Buku agenda tidak dapat dicetak.") from None
-    db.session.commit()
-    if fmt == "pdf":
-        return printview.pdf_response(out, f"buku-agenda-{label.lower().replace(' ', '-')}")
-    return printview.html_response(out, url_for("agenda.index"),
-                         url_for(".agenda_book", fmt="pdf", periode=request.args.get("periode", "")))
+    return printview.emit(
+        fmt, "agenda_book.html", ctx, orientation="landscape",
+        filename=f"buku-agenda-{label.lower().replace(' ', '-')}", back_url=url_for("agenda.index"),
+        pdf_url=url_for(".agenda_book", fmt="pdf", periode=request.args.get("periode", "")),
+        failure="Buku agenda tidak dapat dicetak.")

@@ -39,7 +39,7 @@ def workloads() -> list[Workload]:
 
     Steps 4-6 count for the assigned sandiman, steps 7-8 for the delivery assignee.
     """
-    people = db.session.scalars(select(User).where(User.role == Role.SANDIMAN.value, User.active.is_(True))
+    people = db.session.scalars(select(User).where(User.active_in(Role.SANDIMAN))
                                 .order_by(User.full_name)).all()
     owner = func.coalesce(Document.delivery_assignee_id, Document.assigned_to_id)
     who = db.case((Document.step >= 7, owner), else_=Document.assigned_to_id)

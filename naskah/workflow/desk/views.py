@@ -4,12 +4,11 @@ from flask_login import current_user
 
 from naskah.audit import chain as audit
 from naskah.auth.guards import roles_required
-from naskah.core import settings
+from naskah.core import registry, settings
 from naskah.core.errors import DomainError
 from naskah.core.templating import is_htmx_partial
 from naskah.extensions import db
-from naskah.paper import letters, svglogo
-from naskah.paper.printview import html_response, pdf_response
+from naskah.paper import printview, svglogo
 from naskah.workflow import documents
 from naskah.workflow import engine as workflow
 from naskah.workflow.desk import panels
@@ -49,15 +48,14 @@ def disposition_sheet(doc_id, fmt):
     if doc.step < 4 or doc.assigned_to_id is None:
         raise DomainError("Lembar disposisi tersedia setelah Kasi menugaskan Sandiman (langkah 4).")
     ctx = panels.disposition_context(doc)
-    out = letters.render_pdf("disposition.html", ctx) if fmt == "pdf" else letters.render_html("disposition.html", ctx)
     audit.append("print.disposisi", actor=current_user, document=doc,
                  details={"paper": "lembar disposisi", "format": fmt})
-    db.session.commit()
     slug = (doc.agenda_label or str(doc.id)).replace("/", "-")
-    if fmt == "pdf":
-        return pdf_response(out, f"disposisi-{slug}")
-    return html_response(out, url_for("documents.show", doc_id=doc.id),
-                         url_for(".disposition_sheet", doc_id=doc.id, fmt="pdf"))
+    return printview.emit(
+        fmt, "disposition.html", ctx, filename=f"disposisi-{slug}",
+        back_url=url_for("documents.show", doc_id=doc.id),
+        pdf_url=url_for(".disposition_sheet", doc_id=doc.id, fmt="pdf"),
+        failure="Lembar disposisi tidak dapat dicetak.")
 
 
 def init_app(app):
@@ -65,9 +63,12 @@ def init_app(app):
     app.jinja_env.globals.update(
         htmx_partial=is_htmx_partial, logo_uri=svglogo.data_uri)
 
-    @app.context_processor
-    def office_identity():
-        """A callable: the public pages' header (government, office, logo) costs nothing elsewhere."""
-        return {"office_identity": lambda: {"government": settings.get("office_government"),
-                                            "name": settings.get("office_name"),
-                                            "logo": svglogo.data_uri(settings.get("office_logo"))}}
+    registry.add_layout_data(app, "office_identity", office_identity)
+
+
+def office_identity():
+    """The public pages' header (government, office, logo); None once signed in (not shown)."""
+    if current_user.is_authenticated:
+        return None
+    return {"government": settings.get("office_government"), "name": settings.get("office_name"),
+            "logo": svglogo.data_uri(settings.get("office_logo"))}

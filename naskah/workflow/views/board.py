@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from naskah.auth.guards import roles_required
 from naskah.core.dbtuning import read_only
-from naskah.core.templating import is_htmx_partial, render
+from naskah.core.templating import is_htmx_partial, layout_data, render
 from naskah.workflow import board as board_q
 from naskah.workflow.engine import Step
 
@@ -32,10 +32,11 @@ def index():
     if polling and len(known) == len(cols):
         changed = [c for c, sig in zip(cols, known, strict=True) if c.signature != sig]
         board_q.fill(changed)
-        return render_template("board/_poll.html", columns=changed, poll_url=poll, marker=marker, oob=True)
+        return render_template("board/_poll.html", columns=changed, poll_url=poll, marker=marker, oob=True,
+                               **layout_data())  # the waiting badge, out of band
     board_q.fill(cols)
     return render("board/index.html", "board/_board.html", columns=cols, filters=filters, marker=marker,
-                  poll_url=poll)
+                  poll_url=poll, **layout_data())  # the partial updates the waiting badge out of band
 
 
 @bp.get("/papan/kolom/<int:step>")

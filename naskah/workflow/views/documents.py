@@ -9,7 +9,7 @@ from naskah.core import registry, uploads
 from naskah.core.dbtuning import read_first, read_only, reads_from_here, writes_from_here
 from naskah.core.errors import DomainError
 from naskah.core.forms import VersionedForm, form_data, show_errors
-from naskah.core.templating import is_htmx_partial
+from naskah.core.templating import is_htmx_partial, layout_data
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.correspondents import directory
 from naskah.extensions import db
@@ -273,5 +273,5 @@ def _moved(doc_id, old_step, message):
         index = ids.index(doc.id)
         place, after_id = ("first", None) if index == 0 else ("after", ids[index - 1])
     return (render_template("board/_moved.html", place=place, after_id=after_id, columns=cols,
-                            message=message, **card_context(doc)),
+                            message=message, **card_context(doc), **layout_data()),  # + the badge
             200, {"HX-Reswap": "none"})
