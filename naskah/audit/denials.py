@@ -9,7 +9,7 @@ from naskah.core.dbtuning import writes_from_here
 from naskah.core.errors import render_error
 from naskah.core.timeutil import WIB
 from naskah.extensions import db
-from naskah.models import AuditEvent
+from naskah.models import AuditEvent, Document
 
 DENIED = "access.denied"
 
@@ -19,6 +19,10 @@ def record(reason: str, *, document=None, object_type=None, object_id=None) -> N
     db.session.rollback()
     writes_from_here()  # a refused GET may have begun a deferred read: write through the queue
     actor = current_user._get_current_object() if current_user.is_authenticated else None
+    if isinstance(document, int) and db.session.get(Document, document) is None:
+        # an id that names no document (a guessed URL) is kept as what was asked for: the
+        # event's document column is a foreign key, and the refusal must not become a 500
+        document, object_type, object_id = None, object_type or "document", object_id or str(document)
     audit.append(DENIED, actor=actor, actor_name=None if actor else "anonim", document=document,
                  object_type=object_type, object_id=object_id,
                  details={"reason": reason, "path": request.path[:200], "method": request.method})

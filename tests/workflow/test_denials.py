@@ -55,3 +55,17 @@ def test_dashboard_shows_the_count(app, make):
     login(k, kasi)
     body = k.get("/dasbor").get_data(as_text=True)
     assert '<span class="kpi-value">3</span><span class="kpi-label">akses ditolak' in body
+
+
+@pytest.mark.parametrize("role", ["petugas", "admin"])
+def test_refused_guess_of_a_missing_document_is_a_403_with_its_event(app, make, role):
+    """A role without the document pages asking for an id that names no document: refused (not
+    a 500 from the event's foreign key), and the event keeps the id that was asked for."""
+    client = app.test_client()
+    user = make.user(role)
+    login(client, user)
+    r = client.get("/dokumen/999999")
+    assert r.status_code == 403
+    (event,) = denials(app)
+    assert event.actor_id == user.id and event.document_id is None
+    assert (event.object_type, event.object_id) == ("document", "999999")
