@@ -186,8 +186,7 @@ def card_sla(doc, now: datetime, cal: OfficeCalendar | None = None,
         pauses = pauses_for([doc.id]).get(doc.id, []) if _PAUSE_SOURCES and doc.id else []
     end = doc.delivered_at or now
     due, paused = effective_due(cal, doc.received_at, end, pauses)
-    shown, closing = duetime.office_due(cal, due)
-    due_text = duetime.when(shown) + (" (akhir jam kerja)" if closing else "")
+    due_text = duetime.due_text(cal, due)
     if doc.delivered_at is not None:
         ok = doc.delivered_at <= due
         return CardSla(due, "done" if ok else "late_done",

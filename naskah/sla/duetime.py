@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
 from naskah.printing.formatting import BULAN, HARI
 from naskah.sla.calendar import WIB, OfficeCalendar, format_hours
@@ -71,28 +72,36 @@ def resume_label(cal: OfficeCalendar, now: datetime) -> str:
     return f"{day} {opens:%H.%M}"
 
 
+@lru_cache(maxsize=16384)
+def due_text(cal: OfficeCalendar, due: datetime) -> str:
+    """The due time as people count it, in words; memoised, since it depends only on the calendar
+    (hashed by identity, one instance per settings value) and the due time, and the board asks
+    for every card on every request (office_due walks the calendar back to a closing)."""
+    shown, closing = office_due(cal, due)
+    return when(shown) + (" (akhir jam kerja)" if closing else "")
+
+
 def due_words(cal: OfficeCalendar, due: datetime, now: datetime, status: str) -> DueWords:
     """The card's and the page's words for a running deadline (not for finished or paused ones)."""
-    shown, closing = office_due(cal, due)
-    due_text = when(shown) + (" (akhir jam kerja)" if closing else "")
+    shown_text = due_text(cal, due)
     overdue = status == "overdue"
     left = cal.remaining(due, now)
     open_now = _is_open(cal, now)
     if overdue:
         short = format_hours(left, overdue=True)
-        title = f"Batas 1 hari kerja: {due_text}. Terlambat {short.removeprefix('terlambat ')} jam kerja."
+        title = f"Batas 1 hari kerja: {shown_text}. Terlambat {short.removeprefix('terlambat ')} jam kerja."
     elif open_now:
         short = format_hours(left, overdue=False)
-        title = f"Batas 1 hari kerja: {due_text}. Sisa {short.removeprefix('sisa ')} jam kerja."
+        title = f"Batas 1 hari kerja: {shown_text}. Sisa {short.removeprefix('sisa ')} jam kerja."
     else:
         resumes = resume_label(cal, now)
         opens_at = when(cal.next_opening(now))
         if left <= 0:
             short = f"waktu kerja habis · terlambat mulai {resumes}"
-            title = (f"Batas 1 hari kerja: {due_text}. Di luar jam kerja; waktu kerjanya sudah habis: "
+            title = (f"Batas 1 hari kerja: {shown_text}. Di luar jam kerja; waktu kerjanya sudah habis: "
                      f"bila belum selesai, naskah terlambat saat kantor buka {opens_at}.")
         else:
             short = f"{format_hours(left, overdue=False)} · lanjut {resumes}"
-            title = (f"Batas 1 hari kerja: {due_text}. Di luar jam kerja: sisa "
+            title = (f"Batas 1 hari kerja: {shown_text}. Di luar jam kerja: sisa "
                      f"{format_hours(left, overdue=False).removeprefix('sisa ')} jam kerja, dihitung lagi {opens_at}.")
-    return DueWords(short, due_text, title)
+    return DueWords(short, shown_text, title)
