@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from naskah.audit import chain as audit
 from naskah.core.errors import NotFound
-from naskah.core.search import agenda_text_condition
+from naskah.core.search import agenda_text_condition, agenda_text_count
 from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import AgendaCounter, AgendaEntry
@@ -52,24 +52,37 @@ def add_entry(*, kind: str, year: int, received_on: date, sender: str, actor, do
     return entry
 
 
+# From this many matches on, a page of a text search walks the (year, number) index and keeps the
+# matching entries, instead of fetching every match and sorting them (naskah.core.search).
+WALK_ORDER_FROM = 1000
+
+
 def search(*, number=None, year=None, sender=None, date_from=None, date_to=None,
            classification=None, page=1, per_page=25):
-    """Filtered, newest-first page of entries; returns (rows, total)."""
+    """Filtered, newest-first page of entries; returns (rows, total).
+
+    A sender query alone is counted from the search index; the page then takes the plan that
+    suits the count (see WALK_ORDER_FROM)."""
     conditions = []
     if number:
         conditions.append(AgendaEntry.number == number)
     if year:
         conditions.append(AgendaEntry.year == year)
-    if sender:
-        conditions.append(agenda_text_condition(sender))  # the FTS5 / pg_trgm index (naskah.core.search)
     if date_from:
         conditions.append(AgendaEntry.received_on >= date_from)
     if date_to:
         conditions.append(AgendaEntry.received_on <= date_to)
     if classification:
         conditions.append(AgendaEntry.classification == classification)
+    total = agenda_text_count(sender) if sender and not conditions else None
+    if sender:  # the FTS5 / pg_trgm index (naskah.core.search)
+        walk = total is not None and total >= WALK_ORDER_FROM
+        conditions.append(agenda_text_condition(sender, walk_order=walk))
     where = and_(*conditions) if conditions else True
-    total = db.session.scalar(select(func.count(AgendaEntry.id)).where(where))
+    if total is None:
+        total = db.session.scalar(select(func.count(AgendaEntry.id)).where(where))
+    if total == 0:
+        return [], 0
     rows = db.session.scalars(
         select(AgendaEntry).where(where)
         .order_by(AgendaEntry.year.desc(), AgendaEntry.number.desc())

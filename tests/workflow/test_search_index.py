@@ -139,3 +139,37 @@ def test_the_sealed_addressee_is_neither_searched_nor_indexed(app, books):
         if db.engine.dialect.name == "sqlite":
             cols = [r[1] for r in db.session.execute(text("PRAGMA table_info(document_search)"))]
             assert cols == ["sender_agency", "sender_ref_number"]
+
+
+UNICODE_SENDERS = ["Kantor \u212aota Lama", "ÉCOLE Sandi Nasional", "école sandi", "İlham Persandian",
+                   "Jalan STRASSE", "Jalan straße", "Dinas Ölah Raga", "dinas ölah raga"]
+UNICODE_QUERIES = ["kota", "\u212aota", "KOTA", "école", "ÉCOLE", "éco", "Éco", "straße", "STRASSE", "ilh",
+                   "i\u0307lh", "İlh", "ölah", "ÖLAH", "ola", "sandi"]
+
+
+@pytest.mark.parametrize("q", UNICODE_QUERIES)
+def test_agenda_search_answers_as_like_beyond_ascii(app, make, q):
+    """The index folds ASCII case only, as LIKE does: the Kelvin sign is not a "k", "É" is not "é"."""
+    from naskah.core.search import contains
+    creator = make.user("sandiman")
+    with app.app_context():
+        db.session.execute(insert(AgendaEntry), [
+            dict(book="masuk", year=2026, number=i + 1, kind="kriptogram", received_on=date(2026, 1, 2), sender=s,
+                 summary="kriptogram", created_by_id=creator.id, created_at=utcnow())
+            for i, s in enumerate(UNICODE_SENDERS)])
+        db.session.commit()
+        like = set(db.session.scalars(select(AgendaEntry.id).where(
+            contains(AgendaEntry.sender, q) | contains(AgendaEntry.letter_number, q))))
+        assert agenda_ids(q) == like, q
+
+
+@pytest.mark.parametrize("walk_from", [1, 10**9])
+def test_agenda_pages_are_the_same_whichever_plan(app, books, monkeypatch, walk_from):
+    """Many matches: the page walks the (year, number) index; few: it sorts the matches. Same pages."""
+    monkeypatch.setattr(agenda, "WALK_ORDER_FROM", walk_from)
+    with app.app_context():
+        everything, total = agenda.search(sender="pekalongan", per_page=1000)
+        pages = [agenda.search(sender="pekalongan", page=p, per_page=7) for p in range(1, 5)]
+        assert all(t == total for _rows, t in pages)
+        assert [r.id for rows, _t in pages for r in rows] == [r.id for r in everything][:28]
+        assert [(r.year, r.number) for r in everything] == sorted(((r.year, r.number) for r in everything), reverse=True)
