@@ -34,7 +34,7 @@ def _triggers(name, table, names, new, old):
 
 
 def _lowered(name):
-    """The statements of naskah.core.search.sqlite_ddl as they are at this revision."""
+    """The statements of naskah.core.search._sqlite_ddl as they are at this revision."""
     table, cols = INDEXES[name]
     names = ", ".join(cols)
     lowered = ", ".join(f"lower({c}) AS {c}" for c in cols)

@@ -35,11 +35,10 @@ INDEXES = {
 # LIKE can read it, and an index of it would be a plaintext copy in the database file.
 
 
-def sqlite_ddl(name: str, cols: tuple | None = None) -> list[str]:
+def _sqlite_ddl(name: str) -> list[str]:
     """The FTS5 index `name`, its source view and its triggers (the migrations keep copies of the
     statements as they were at their revision)."""
-    table, default_cols = INDEXES[name]
-    cols = cols or default_cols
+    table, cols = INDEXES[name]
     names = ", ".join(cols)
     lowered = ", ".join(f"lower({c}) AS {c}" for c in cols)
     new = ", ".join(f"lower(new.{c})" for c in cols)
@@ -68,7 +67,7 @@ def _postgres_ddl(name: str) -> list[str]:
 
 def install(connection, name: str) -> None:
     """Create one search index with what keeps it in step (create_all; the migration has a copy)."""
-    ddl = _postgres_ddl(name) if connection.dialect.name == "postgresql" else sqlite_ddl(name)
+    ddl = _postgres_ddl(name) if connection.dialect.name == "postgresql" else _sqlite_ddl(name)
     for statement in ddl:
         connection.exec_driver_sql(statement)
 
