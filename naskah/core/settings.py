@@ -1,6 +1,8 @@
 """Office settings with defaults; values are JSON in the office_settings table."""
 import json
 
+from sqlalchemy import select
+
 from naskah.extensions import db
 from naskah.models import OfficeSetting
 
@@ -25,27 +27,37 @@ def register_defaults(values: dict) -> None:
 
 
 def get(key: str):
-    """The office's value, else the default. A key the office never set is remembered as unset
-    for the rest of the session (one request): the identity map keeps rows, not their absence,
-    so each read of an unset key was a query (three on every board request)."""
-    unset = db.session.info.setdefault("naskah_unset_settings", set())
-    if key in unset:
-        return DEFAULTS.get(key)
-    row = db.session.get(OfficeSetting, key)
-    if row is None:
-        unset.add(key)
-        return DEFAULTS.get(key)
-    return json.loads(row.value)
+    """The office's value, else the default."""
+    text = _snapshot().get(key)
+    return DEFAULTS.get(key) if text is None else json.loads(text)
+
+
+def _snapshot() -> dict[str, str]:
+    """Every stored setting, read in one query per transaction: a transition asks for about ten
+    (the calendar, the WIP limits, the mail settings of its notification) and the board for three,
+    and each was a query of its own once a commit had emptied the identity map. Kept for one
+    transaction only, so a request that commits sees what other processes wrote since."""
+    session = db.session()
+    held = session.info.get(_SNAPSHOT)
+    tx = session.get_transaction()
+    if held is not None and tx is not None and held[0] is tx:
+        return held[1]
+    values = dict(session.execute(select(OfficeSetting.key, OfficeSetting.value)).all())
+    session.info[_SNAPSHOT] = (session.get_transaction(), values)
+    return values
+
+
+_SNAPSHOT = "naskah_settings_snapshot"
 
 
 def set_value(key: str, value) -> None:
-    db.session.info.get("naskah_unset_settings", set()).discard(key)
     row = db.session.get(OfficeSetting, key)
     text = json.dumps(value, ensure_ascii=False)
     if row is None:
         db.session.add(OfficeSetting(key=key, value=text))
     else:
         row.value = text
+    _snapshot()[key] = text
 
 
 def format_letter_number(number: int, year: int) -> str:

@@ -37,7 +37,9 @@ class DecryptionRecord(db.Model):
     decrypted_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     decrypted_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
-    document = db.relationship("Document", backref=db.backref("decryption", uselist=False, lazy="selectin"))
+    # Loaded when used (a transition's checks rarely need it); the board loads it for its page
+    # of cards in one query (naskah.workflow.board._load).
+    document = db.relationship("Document", backref=db.backref("decryption", uselist=False, lazy="select"))
     decrypted_by = db.relationship("User")
 
     @property
@@ -86,8 +88,8 @@ class ResendRequest(db.Model):
     superseded_size = db.Column(db.Integer, nullable=True)
     superseded_sha256 = db.Column(db.String(64), nullable=True)
 
-    document = db.relationship("Document", backref=db.backref(
-        "resend_requests", lazy="selectin", order_by="ResendRequest.id"))
+    document = db.relationship("Document", backref=db.backref(  # loaded when used, as `decryption`
+        "resend_requests", lazy="select", order_by="ResendRequest.id"))
     requested_by = db.relationship("User", foreign_keys=[requested_by_id])
     resolved_by = db.relationship("User", foreign_keys=[resolved_by_id])
 

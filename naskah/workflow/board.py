@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 from flask import current_app, url_for
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 
 from naskah.core.search import document_text_condition
 from naskah.core.timeutil import utcnow
@@ -196,6 +197,18 @@ def columns(filters: Filters, user, steps=None, *, shown: dict | None = None, of
     return out
 
 
+def counted(filters: Filters, user, step: Step) -> Column:
+    """One column's count without its cards (a transition's answer updates the count of the
+    column a card left): a COUNT, unless the overdue filter needs every card's due time."""
+    if filters.overdue:
+        return columns(filters, user, steps=[step], load=False)[0]
+    col = Column(step, limit=wip_limits().get(int(step)),
+                 count=db.session.scalar(_query(filters, user, [step], cols=(func.count(Document.id),))) or 0)
+    if filters.active and col.limit is not None:
+        col.total = _totals([step]).get(step, 0)
+    return col
+
+
 def fill(cols: list[Column]) -> None:
     """Replace the light rows of the columns' pages by (model, CardSla, actions): one query for
     all; the actions from the transition table, without a query per card; step 8's checklist of
@@ -214,10 +227,13 @@ MAX_SHOWN = 500  # the plain "tampilkan N lagi" link (no JavaScript) grows a pag
 
 
 def _load(ids: list[int]) -> dict[int, Document]:
-    """The models of the cards on the page: one query (plus the eager loads of their relations)."""
+    """The models of the cards on the page: one query, plus one each for the decryption records
+    and resend requests the cards show (lazy elsewhere: a single document loads them on use)."""
     if not ids:
         return {}
-    return {d.id: d for d in db.session.scalars(select(Document).where(Document.id.in_(ids))).unique()}
+    stmt = select(Document).where(Document.id.in_(ids)).options(
+        selectinload(Document.decryption), selectinload(Document.resend_requests))
+    return {d.id: d for d in db.session.scalars(stmt).unique()}
 
 
 _ID = 987654321  # a placeholder id: url_for once, then str.replace per card

@@ -10,6 +10,7 @@ from naskah.core.errors import DomainError
 from naskah.correspondents import directory
 from naskah.extensions import db
 from naskah.models import Document, Role, User
+from naskah.workflow.locks import locked_document
 
 
 def receive(actor: User | None, data: dict, file_bytes: bytes | None, filename: str | None,
@@ -63,8 +64,7 @@ def get_document(doc_id: int, user: User | None = None, *, for_update: bool = Fa
     `for_update` locks the row (PostgreSQL) for a transition, so two people acting on the same
     document at once queue up and the second one sees the first one's result as a conflict.
     """
-    lock = {"of": Document} if for_update else None  # lock the document row, not the joined users
-    doc = db.session.get(Document, doc_id, with_for_update=lock, populate_existing=for_update)
+    doc = locked_document(doc_id) if for_update else db.session.get(Document, doc_id)
     if doc is None:
         abort(404)
     if user is not None and not can_see_metadata(user):

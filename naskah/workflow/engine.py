@@ -21,6 +21,7 @@ from naskah.core.timeutil import to_wib, utcnow
 from naskah.extensions import db
 from naskah.models import Document, Role, User
 from naskah.workflow import delivery
+from naskah.workflow.locks import locked_document
 
 
 class Step(enum.IntEnum):
@@ -230,7 +231,7 @@ def run(doc_id: int, action: str, actor: User, data: dict | None = None, *,
     Views call only this. A refusal raises DomainError (Conflict for a lost race) after the
     rollback and after the "failed" hooks had their say, so nothing of the attempt is half-saved.
     """
-    doc = db.session.get(Document, doc_id, with_for_update={"of": Document})  # the row, not the joined users
+    doc = locked_document(doc_id)
     try:
         apply(doc, action, actor, data, expected_version=expected_version)
         db.session.commit()

@@ -17,7 +17,7 @@ from tests.factories import login
 
 class Counter:
     def __init__(self, app):
-        self.app, self.count = app, 0
+        self.app, self.count, self.seen = app, 0, []
 
     def __enter__(self):
         with self.app.app_context():
@@ -25,8 +25,9 @@ class Counter:
         event.listen(self.engine, "before_cursor_execute", self._hit)
         return self
 
-    def _hit(self, *args, **kw):
+    def _hit(self, conn, cursor, statement, *args, **kw):
         self.count += 1
+        self.seen.append(" ".join(statement.split()))
 
     def __exit__(self, *exc):
         event.remove(self.engine, "before_cursor_execute", self._hit)
@@ -111,3 +112,25 @@ def test_document_page_queries_do_not_grow_with_events(app, client, make):
         counts.append(statements(app, client, f"/dokumen/{doc_id}"))
     assert counts[0] == counts[1], counts
     assert counts[1] <= 30, counts
+
+
+def test_a_transition_reads_the_settings_and_the_document_once_per_transaction(app, client, make):
+    """A transition has three transactions (the read that refuses a stale form before queueing,
+    the write, the answer). Each reads the office settings in one query, and the write loads the
+    document once although the view and the engine both ask for the locked row."""
+    sandiman = make.user("sandiman")
+    doc_ids = [make.document(step=1, sandiman=sandiman) for _ in range(2)]
+    login(client, sandiman)
+    hx = {"HX-Request": "true", "HX-Current-URL": "http://localhost/papan"}
+    for doc_id in doc_ids:
+        with app.app_context():
+            version = db.session.get(Document, doc_id).version
+        with Counter(app) as c:
+            resp = client.post(f"/dokumen/{doc_id}/aksi/register", data={"version": version}, headers=hx)
+        assert resp.status_code == 200
+    settings = [s for s in c.seen if "FROM office_settings" in s]
+    loads = [s for s in c.seen if s.startswith("SELECT documents.id") and "WHERE documents.id = " in s]
+    begins = [s for s in c.seen if s.startswith("BEGIN")]  # SQLite's; PostgreSQL's are implicit
+    assert 1 <= len(settings) <= (len(begins) if begins else 3) <= 4, c.seen
+    assert len(loads) == 3, loads   # before locking, locked (once), the answer
+    assert c.count <= 30, c.seen    # 36 before (ten settings reads, a second locked load)

@@ -262,9 +262,10 @@ def _moved(doc_id, old_step, message):
     the other at its place on the first page (or is replaced in place), both counts, the flash."""
     filters = board_q.Filters.from_url(request.headers.get("HX-Current-URL"))
     doc = documents.get_document(doc_id)
-    steps = sorted({workflow.Step(old_step), workflow.Step(doc.step)})
-    cols = board_q.columns(filters, current_user, steps=steps, load=False)
-    target = next(c for c in cols if c.step == doc.step)
+    target = board_q.columns(filters, current_user, steps=[workflow.Step(doc.step)], load=False)[0]
+    cols = [target]
+    if old_step != doc.step:  # the column it left: its count alone (nothing there is re-rendered)
+        cols = sorted([target, board_q.counted(filters, current_user, workflow.Step(old_step))], key=lambda c: c.step)
     ids = [r.id for r in target.cards]
     place, after_id = None, None
     if old_step == doc.step:
