@@ -77,11 +77,15 @@ def analyze(db) -> None:
 
 
 def rss_mb(pid: int) -> float:
+    """VmRSS; the log also says what it is made of (heap, mapped libraries, the database file)."""
+    fields = {}
     with open(f"/proc/{pid}/status") as fh:
         for line in fh:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+                fields[key] = int(value.split()[0]) / 1024
+    log("server RSS " + ", ".join(f"{k} {v:.0f} MB" for k, v in fields.items()))
+    return fields.get("VmRSS", float("nan"))
 
 
 def main() -> int:
