@@ -12,9 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 
-import holidays
-
 from naskah.printing.formatting import WIB
+from naskah.sla import national_holidays
 
 UTC = timezone.utc
 HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
@@ -129,8 +128,8 @@ class OfficeCalendar:
     """Working days and hours of the office, in WIB.
 
     A day is a working day when its weekday has hours, it is not an Indonesian national
-    holiday (``holidays`` package, Indonesian names) and it is not an admin closure
-    (cuti bersama, ad-hoc closures). Office hours are half-open: [start, end).
+    holiday (``holidays`` package, Indonesian names, read from naskah.sla.national_holidays'
+    table) and it is not an admin closure (cuti bersama, ad-hoc closures). Office hours are half-open: [start, end).
     """
 
     def __init__(
@@ -161,8 +160,7 @@ class OfficeCalendar:
         cached = self._years.get(year)
         if cached is None:
             cats = ("public", "government") if self.include_cuti_bersama else ("public",)
-            found = holidays.country_holidays("ID", years=year, language="id", categories=cats)
-            cached = self._years[year] = dict(found.items())
+            cached = self._years[year] = national_holidays.of_year(year, cats)
         return cached
 
     def holiday_name(self, d: date) -> str | None:

@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import holidays
-
 from naskah.audit import chain as audit
 from naskah.core import settings
 from naskah.core.errors import DomainError
+from naskah.sla import national_holidays as holiday_table
 from naskah.sla.calendar import HARI, WorkWeek
 from naskah.sla.due import closure_entries
 from naskah.workflow.engine import STEP_LABELS, Step
@@ -47,14 +46,12 @@ def save_week(week: WorkWeek, actor) -> None:
 
 def national_holidays(year: int) -> list[tuple[date, str]]:
     """Public holidays of a year from the `holidays` package, Indonesian names."""
-    found = holidays.country_holidays("ID", years=_year(year), language="id", categories=("public",))
-    return sorted(found.items())
+    return sorted(holiday_table.of_year(_year(year), ("public",)).items())
 
 
 def cuti_bersama(year: int) -> list[tuple[date, str]]:
     """The package's collective-leave days (SKB cuti bersama) of a year: suggestions only."""
-    found = holidays.country_holidays("ID", years=_year(year), language="id", categories=("government",))
-    return sorted(found.items())
+    return sorted(holiday_table.of_year(_year(year), ("government",)).items())
 
 
 def closures() -> list[dict]:
