@@ -15,6 +15,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import request
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy import bindparam
 from werkzeug.datastructures import CallbackDict
 
 from naskah.core.timeutil import utcnow
@@ -111,6 +112,9 @@ def active_for(user_id: int) -> list[WebSession]:
         WebSession.last_seen_at.desc())).all()
 
 
+_BY_HASH = db.select(WebSession).where(WebSession.token_hash == bindparam("hash"))  # built once: every request
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Load and store sessions in `web_sessions` (SQLite and PostgreSQL alike)."""
 
@@ -121,7 +125,7 @@ class DatabaseSessionInterface(SessionInterface):
             # take the write lock, and the view's own transaction starts afresh afterwards.
             request.environ["naskah.begin"] = "deferred"
             try:
-                row = db.session.scalar(db.select(WebSession).where(WebSession.token_hash == token_hash(token)))
+                row = db.session.scalar(_BY_HASH, {"hash": token_hash(token)})
                 if row is not None:
                     db.session.expunge(row)
                 db.session.rollback()

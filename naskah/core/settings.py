@@ -42,12 +42,13 @@ def _snapshot() -> dict[str, str]:
     tx = session.get_transaction()
     if held is not None and tx is not None and held[0] is tx:
         return held[1]
-    values = dict(session.execute(select(OfficeSetting.key, OfficeSetting.value)).all())
+    values = dict(session.execute(_ALL).all())
     session.info[_SNAPSHOT] = (session.get_transaction(), values)
     return values
 
 
 _SNAPSHOT = "naskah_settings_snapshot"
+_ALL = select(OfficeSetting.key, OfficeSetting.value)
 
 
 def set_value(key: str, value) -> None:

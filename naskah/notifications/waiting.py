@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
-from sqlalchemy import and_, case, event, func, inspect, or_, select
+from sqlalchemy import and_, bindparam, case, event, func, inspect, or_, select
 from sqlalchemy.orm import Session
 
 from naskah.core import settings, siteurl
@@ -58,21 +58,32 @@ def _sum(cond):
     return func.coalesce(func.sum(case((cond, 1), else_=0)), 0)
 
 
+def _statements():
+    """The badge's two statements, built once: it is on every page, and building the select
+    (sums of CASE over AND) cost four times as long as running it (300 vs 70 us)."""
+    uid = bindparam("uid")
+    kasi = select(_sum(Document.step == 3), _sum(Document.step == 6)).where(Document.step.in_(KASI_STEPS))
+    mine = and_(Document.step.in_((4, 5)), Document.assigned_to_id == uid)
+    courier = and_(Document.step == 7, Document.delivery_assignee_id == uid)
+    sandiman = select(_sum(and_(Document.step == 4, Document.assigned_to_id == uid)),
+                      _sum(and_(Document.step == 5, Document.assigned_to_id == uid)),
+                      _sum(courier)).where(or_(mine, courier))
+    return kasi, sandiman
+
+
+_KASI, _SANDIMAN = _statements()
+
+
 def badge_for(user) -> Badge | None:
     """Cryptograms waiting for this user, in ONE query; None for roles that wait for nothing."""
     if user is None or not getattr(user, "is_authenticated", False):
         return None
     if user.role == Role.KASI.value:
-        row = db.session.execute(select(_sum(Document.step == 3), _sum(Document.step == 6))
-                                 .where(Document.step.in_(KASI_STEPS))).one()
+        row = db.session.execute(_KASI).one()
         parts = (("menunggu disposisi", int(row[0])), ("menunggu tanda tangan", int(row[1])))
         return Badge(sum(n for _, n in parts), parts, {"menunggu": "1"})
     if user.role == Role.SANDIMAN.value:
-        mine = and_(Document.step.in_((4, 5)), Document.assigned_to_id == user.id)
-        courier = and_(Document.step == 7, Document.delivery_assignee_id == user.id)
-        row = db.session.execute(select(_sum(and_(Document.step == 4, Document.assigned_to_id == user.id)),
-                                        _sum(and_(Document.step == 5, Document.assigned_to_id == user.id)),
-                                        _sum(courier)).where(or_(mine, courier))).one()
+        row = db.session.execute(_SANDIMAN, {"uid": user.id}).one()
         parts = (("menunggu dekripsi", int(row[0])), ("menunggu paraf", int(row[1])),
                  ("menunggu penyampaian", int(row[2])))
         return Badge(sum(n for _, n in parts), parts, {"menunggu": "1"})

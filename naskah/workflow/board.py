@@ -7,10 +7,11 @@ counts every matching card; only the cards on the page are loaded and rendered.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
+from functools import cache
 from urllib.parse import parse_qs, urlparse
 
 from flask import current_app, url_for
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from naskah.core.search import document_text_condition
@@ -117,12 +118,20 @@ def text_condition(q: str):
     return document_text_condition(q)
 
 
-def _query(filters: Filters, user, steps=None, cols=LIGHT):
-    now = utcnow()
-    stmt = select(*cols).where(or_(Document.step < int(Step.DIARSIPKAN),
-                                   Document.archived_at >= now - ARCHIVE_WINDOW))
-    if steps:
-        stmt = stmt.where(Document.step.in_([int(s) for s in steps]))
+# The window's start is computed when the statement runs: the statements are built once (building
+# one cost more than running it, and the board runs several on every request).
+_SINCE = bindparam("board_since", callable_=lambda: utcnow() - ARCHIVE_WINDOW)
+_STEPS = bindparam("board_steps", expanding=True)
+_COLUMNS = {"light": LIGHT, "count": (func.count(Document.id),), "step_count": (Document.step, func.count(Document.id))}
+_BASE = {kind: select(*cols).where(or_(Document.step < int(Step.DIARSIPKAN), Document.archived_at >= _SINCE))
+         for kind, cols in _COLUMNS.items()}
+_BASE_STEPS = {kind: stmt.where(Document.step.in_(_STEPS)) for kind, stmt in _BASE.items()}
+
+
+def _query(filters: Filters, user, steps=None, cols: str = "light"):
+    """The matching cards of the board, as (statement, parameters): "light" rows (LIGHT), their
+    "count" or a "step_count"."""
+    stmt, params = (_BASE_STEPS[cols], {"board_steps": [int(s) for s in steps]}) if steps else (_BASE[cols], {})
     if filters.mine:
         stmt = stmt.where(or_(Document.assigned_to_id == user.id, Document.delivery_assignee_id == user.id,
                               Document.created_by_id == user.id))
@@ -134,13 +143,13 @@ def _query(filters: Filters, user, steps=None, cols=LIGHT):
         stmt = stmt.where(Document.urgency == filters.urgency)
     if filters.q:
         stmt = stmt.where(text_condition(filters.q))
-    return stmt
+    return stmt, params
 
 
 def ordered(filters: Filters, user, steps=None):
     """Every matching card as a light row, per step in board order: overdue first, then by
     urgency, then by due time. Returns (rows by step, due times, now, calendar, pauses)."""
-    rows = db.session.execute(_query(filters, user, steps)).all()
+    rows = db.session.execute(*_query(filters, user, steps)).all()
     now = utcnow()
     cal = sla_module.calendar()
     pauses = sla_module.pauses_for(r.id for r in rows)
@@ -203,7 +212,7 @@ def counted(filters: Filters, user, step: Step) -> Column:
     if filters.overdue:
         return columns(filters, user, steps=[step], load=False)[0]
     col = Column(step, limit=wip_limits().get(int(step)),
-                 count=db.session.scalar(_query(filters, user, [step], cols=(func.count(Document.id),))) or 0)
+                 count=db.session.scalar(*_query(filters, user, [step], cols="count")) or 0)
     if filters.active and col.limit is not None:
         col.total = _totals([step]).get(step, 0)
     return col
@@ -231,9 +240,15 @@ def _load(ids: list[int]) -> dict[int, Document]:
     and resend requests the cards show (lazy elsewhere: a single document loads them on use)."""
     if not ids:
         return {}
-    stmt = select(Document).where(Document.id.in_(ids)).options(
+    return {d.id: d for d in db.session.scalars(_load_statement(), {"ids": ids}).unique()}
+
+
+@cache
+def _load_statement():
+    """Built once (the board's statements run on every request, and building one cost more than
+    running it); on first use, when the mappers have their backrefs."""
+    return select(Document).where(Document.id.in_(bindparam("ids", expanding=True))).options(
         selectinload(Document.decryption), selectinload(Document.resend_requests))
-    return {d.id: d for d in db.session.scalars(stmt).unique()}
 
 
 _ID = 987654321  # a placeholder id: url_for once, then str.replace per card
@@ -282,10 +297,13 @@ def shown_from_args(args) -> dict[int, int]:
 
 def _totals(steps=None) -> dict[Step, int]:
     """Unfiltered card count per column, one GROUP BY (WIP limits ignore the board's filters)."""
-    stmt = _query(Filters(), None, steps, cols=(Document.step, func.count(Document.id))).group_by(Document.step)
-    return {Step(step): n for step, n in db.session.execute(stmt).all()}
+    stmt, params = _query(Filters(), None, steps, cols="step_count")
+    return {Step(step): n for step, n in db.session.execute(stmt.group_by(Document.step), params).all()}
+
+
+_MARKER = select(AuditHead.seq).where(AuditHead.id == 1)
 
 
 def change_marker() -> int:
     """Grows with every audit event: the board's cheap "anything new?" check."""
-    return db.session.scalar(select(AuditHead.seq).where(AuditHead.id == 1)) or 0
+    return db.session.scalar(_MARKER) or 0

@@ -8,6 +8,7 @@ request's requested_at .. resolved_at, for the service-time measurement.
 import hashlib
 
 from flask import abort, current_app
+from sqlalchemy import bindparam, select
 
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
@@ -127,14 +128,16 @@ def get_request(doc: Document, req_id: int) -> ResendRequest:
     return req
 
 
+_PAUSES = (select(ResendRequest.document_id, ResendRequest.requested_at, ResendRequest.resolved_at)
+           .where(ResendRequest.document_id.in_(bindparam("ids", expanding=True))))  # built once: every board asks
+
+
 def resend_pauses(doc_ids) -> dict:
     """Waiting periods per document for the SLA clock (one query for all ids)."""
     ids = list(doc_ids)
     if not ids:
         return {}
-    rows = db.session.execute(
-        db.select(ResendRequest.document_id, ResendRequest.requested_at, ResendRequest.resolved_at)
-        .where(ResendRequest.document_id.in_(ids))).all()
+    rows = db.session.execute(_PAUSES, {"ids": ids}).all()
     out: dict[int, list] = {}
     for doc_id, start, end in rows:
         out.setdefault(doc_id, []).append((start, end))
