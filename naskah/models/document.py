@@ -29,7 +29,35 @@ CHANNELS = {
 }
 
 
-class Document(db.Model):
+class DocumentLabels:
+    """What a document says about itself in words, from its plain fields: the model and the
+    board's light cards (naskah.workflow.cards) share it."""
+    __slots__ = ()
+
+    @property
+    def classification_label(self) -> str:
+        return CLASSIFICATIONS.get(self.classification, self.classification)
+
+    @property
+    def urgency_label(self) -> str:
+        return URGENCIES.get(self.urgency, self.urgency)
+
+    @property
+    def channel_label(self) -> str:
+        return CHANNELS.get(self.channel, self.channel)
+
+    @property
+    def is_red(self) -> bool:
+        return self.classification in ("SR", "R")
+
+    @property
+    def agenda_label(self) -> str:
+        if self.agenda_number is None:
+            return "belum diagendakan"
+        return f"{self.agenda_number:04d}/{self.agenda_year}"
+
+
+class Document(DocumentLabels, db.Model):
     __tablename__ = "documents"
     id = db.Column(db.Integer, primary_key=True)
     step = db.Column(db.Integer, nullable=False, default=1, index=True)
@@ -141,25 +169,3 @@ class Document(db.Model):
         db.Index("ix_documents_assignee_step", "assigned_to_id", "step"),
         db.Index("ix_documents_courier_step", "delivery_assignee_id", "step"),
     )
-
-    @property
-    def classification_label(self) -> str:
-        return CLASSIFICATIONS.get(self.classification, self.classification)
-
-    @property
-    def urgency_label(self) -> str:
-        return URGENCIES.get(self.urgency, self.urgency)
-
-    @property
-    def channel_label(self) -> str:
-        return CHANNELS.get(self.channel, self.channel)
-
-    @property
-    def is_red(self) -> bool:
-        return self.classification in ("SR", "R")
-
-    @property
-    def agenda_label(self) -> str:
-        if self.agenda_number is None:
-            return "belum diagendakan"
-        return f"{self.agenda_number:04d}/{self.agenda_year}"

@@ -7,12 +7,10 @@ counts every matching card; only the cards on the page are loaded and rendered.
 import hashlib
 from dataclasses import dataclass, field
 from datetime import timedelta
-from functools import cache
 from urllib.parse import parse_qs, urlparse
 
 from flask import current_app, url_for
 from sqlalchemy import bindparam, func, or_, select
-from sqlalchemy.orm import selectinload
 
 from naskah.core.search import document_text_condition
 from naskah.core.timeutil import utcnow
@@ -21,6 +19,7 @@ from naskah.models import URGENCY_ORDER, AuditHead, Document
 from naskah.paper import progress as paper_progress
 from naskah.sla import due as sla_module
 from naskah.sla.calendar_settings import wip_limits
+from naskah.workflow import cards
 from naskah.workflow.desk.waiting import waiting_condition
 from naskah.workflow.engine import Step, allowed
 
@@ -235,20 +234,9 @@ def fill(cols: list[Column]) -> None:
 MAX_SHOWN = 500  # the plain "tampilkan N lagi" link (no JavaScript) grows a page up to this
 
 
-def _load(ids: list[int]) -> dict[int, Document]:
-    """The models of the cards on the page: one query, plus one each for the decryption records
-    and resend requests the cards show (lazy elsewhere: a single document loads them on use)."""
-    if not ids:
-        return {}
-    return {d.id: d for d in db.session.scalars(_load_statement(), {"ids": ids}).unique()}
-
-
-@cache
-def _load_statement():
-    """Built once (the board's statements run on every request, and building one cost more than
-    running it); on first use, when the mappers have their backrefs."""
-    return select(Document).where(Document.id.in_(bindparam("ids", expanding=True))).options(
-        selectinload(Document.decryption), selectinload(Document.resend_requests))
+def _load(ids: list[int]):
+    """The cards on the page: plain objects from three Core queries (naskah.workflow.cards)."""
+    return cards.load(ids)
 
 
 _ID = 987654321  # a placeholder id: url_for once, then str.replace per card
