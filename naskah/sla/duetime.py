@@ -81,12 +81,21 @@ def due_text(cal: OfficeCalendar, due: datetime) -> str:
     return when(shown) + (" (akhir jam kerja)" if closing else "")
 
 
+@lru_cache(maxsize=8)
+def _clock(cal: OfficeCalendar, now: datetime) -> tuple[bool, str | None, str | None]:
+    """(open now?, when it resumes, the next opening in words): the same for every card of a
+    board request, which passes one `now` to all of them."""
+    if _is_open(cal, now):
+        return True, None, None
+    return False, resume_label(cal, now), when(cal.next_opening(now))
+
+
 def due_words(cal: OfficeCalendar, due: datetime, now: datetime, status: str) -> DueWords:
     """The card's and the page's words for a running deadline (not for finished or paused ones)."""
     shown_text = due_text(cal, due)
     overdue = status == "overdue"
     left = cal.remaining(due, now)
-    open_now = _is_open(cal, now)
+    open_now, resumes, opens_at = _clock(cal, now)
     if overdue:
         short = format_hours(left, overdue=True)
         title = f"Batas 1 hari kerja: {shown_text}. Terlambat {short.removeprefix('terlambat ')} jam kerja."
@@ -94,8 +103,6 @@ def due_words(cal: OfficeCalendar, due: datetime, now: datetime, status: str) ->
         short = format_hours(left, overdue=False)
         title = f"Batas 1 hari kerja: {shown_text}. Sisa {short.removeprefix('sisa ')} jam kerja."
     else:
-        resumes = resume_label(cal, now)
-        opens_at = when(cal.next_opening(now))
         if left <= 0:
             short = f"waktu kerja habis · terlambat mulai {resumes}"
             title = (f"Batas 1 hari kerja: {shown_text}. Di luar jam kerja; waktu kerjanya sudah habis: "
