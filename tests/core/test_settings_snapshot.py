@@ -1,36 +1,27 @@
 """Office settings are read in one query per transaction, and a transaction sees what was
 committed before it began (another process's change shows in the next transaction)."""
-from sqlalchemy import event
-
 from naskah.core import settings
 from naskah.extensions import db
 from naskah.models import OfficeSetting
+from tests.workflow.test_query_counts import Counter
 
 
-def _count_settings_reads(fn) -> int:
-    seen = []
-
-    def hit(conn, cursor, statement, *args):
-        if "office_settings" in statement:
-            seen.append(statement)
-    event.listen(db.engine, "before_cursor_execute", hit)
-    try:
+def _count_settings_reads(app, fn) -> int:
+    with Counter(app) as counter:
         fn()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", hit)
-    return len(seen)
+    return sum("office_settings" in statement for statement in counter.seen)
 
 
 def test_one_read_per_transaction(ctx):
     settings.set_value("office_city", "Batang")
     db.session.commit()
     keys = ["office_city", "office_name", "paper", "letter_number_format", "never_set"]
-    assert _count_settings_reads(lambda: [settings.get(k) for k in keys * 3]) == 1
+    assert _count_settings_reads(ctx, lambda: [settings.get(k) for k in keys * 3]) == 1
     assert settings.get("office_city") == "Batang"
     assert settings.get("never_set") is None
     assert settings.get("paper") == settings.DEFAULTS["paper"]
     db.session.commit()
-    assert _count_settings_reads(lambda: settings.get("paper")) == 1   # a new transaction reads again
+    assert _count_settings_reads(ctx, lambda: settings.get("paper")) == 1   # a new transaction reads again
 
 
 def test_a_value_set_in_the_transaction_is_seen_in_it(ctx):
