@@ -79,7 +79,7 @@ class Column:
     offset: int = 0               # cards before this page
     signature: str = ""           # changes when what the first page shows changes (the poll)
     sla_context: tuple | None = None  # (now, calendar, pauses) of the pass that ordered it
-    loaded: bool = False          # cards are (model, CardSla, actions), not light rows
+    loaded: bool = False          # cards are (Card, CardSla, actions), not light rows
     viewer: object = None         # whose board: the actions on each card are this user's
     progress: dict = field(default_factory=dict)  # doc id -> step 8's checklist (cards at step 7)
 
@@ -218,9 +218,9 @@ def counted(filters: Filters, user, step: Step) -> Column:
 
 
 def fill(cols: list[Column]) -> None:
-    """Replace the light rows of the columns' pages by (model, CardSla, actions): one query for
-    all; the actions from the transition table, without a query per card; step 8's checklist of
-    a column's cards from one audit query."""
+    """Replace the light rows of the columns' pages by (card, CardSla, actions): the cards of all
+    columns in one go (naskah.workflow.cards); the actions from the transition table, without a
+    query per card; step 8's checklist of a column's cards from one audit query."""
     pending = [c for c in cols if not c.loaded]
     docs = _load([r.id for c in pending for r in c.cards])
     for c in pending:
