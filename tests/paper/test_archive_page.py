@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from naskah.audit import chain as audit
 from naskah.core import settings
-from naskah.core.timeutil import utcnow, wib_today
+from naskah.core.timeutil import to_wib, utcnow, wib_today
 from naskah.extensions import db
 from naskah.models import AgendaEntry, Document, SecretBlob
 from naskah.models.paper import Disposal
@@ -61,8 +61,10 @@ def test_retention_date_set_at_archive_from_settings(app, make, team):
 
 def test_search_filters_and_pages(app, make, team, client):
     sandiman, kasi = team
-    ids = _fake_archived(app, make, sandiman, kasi, 26, sender_agency="Polres Pekalongan Kota")
-    other = _fake_archived(app, make, sandiman, kasi, 1, sender_agency="Kodim 0710", classification="T")[0]
+    received = utcnow() - timedelta(hours=1)  # the date filter is on the day received, in WIB
+    ids = _fake_archived(app, make, sandiman, kasi, 26, sender_agency="Polres Pekalongan Kota", received_at=received)
+    other = _fake_archived(app, make, sandiman, kasi, 1, sender_agency="Kodim 0710", classification="T",
+                           received_at=received)[0]
     live = make.document(step=3, sandiman=sandiman, kasi=kasi, sender_agency="Kodim 0710")
     login(client, sandiman)
     page = client.get("/arsip/").get_data(as_text=True)
@@ -73,8 +75,8 @@ def test_search_filters_and_pages(app, make, team, client):
     assert "1 arsip" in client.get("/arsip/?classification=T").get_data(as_text=True)
     number = kit.document(app, ids[3]).agenda_number
     assert "1 arsip" in client.get(f"/arsip/?number={number}").get_data(as_text=True)
-    today = wib_today().isoformat()
-    assert "27 arsip" in client.get(f"/arsip/?date_from={today}&date_to={today}").get_data(as_text=True)
+    day = to_wib(received).date().isoformat()  # not today's date: an hour ago is yesterday until 01.00 WIB
+    assert "27 arsip" in client.get(f"/arsip/?date_from={day}&date_to={day}").get_data(as_text=True)
     page = client.get("/arsip/?date_from=2001-01-01&date_to=2001-01-31").get_data(as_text=True)
     assert "0 arsip" in page
     bad = client.get("/arsip/?date_from=kemarin").get_data(as_text=True)
