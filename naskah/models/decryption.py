@@ -37,8 +37,8 @@ class DecryptionRecord(db.Model):
     decrypted_by_id = db.Column(db.Integer, db.ForeignKey("users.id"), nullable=False)
     decrypted_at = db.Column(UTCDateTime, nullable=False, default=utcnow)
 
-    # Loaded when used (a transition's checks rarely need it); the board loads it for its page
-    # of cards in one query (naskah.workflow.board._load).
+    # Loaded when used (a transition's checks rarely need it); the board reads the records of its
+    # page of cards in one Core query (naskah.workflow.cards).
     document = db.relationship("Document", backref=db.backref("decryption", uselist=False, lazy="select"))
     decrypted_by = db.relationship("User")
 

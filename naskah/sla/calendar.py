@@ -129,7 +129,8 @@ class OfficeCalendar:
 
     A day is a working day when its weekday has hours, it is not an Indonesian national
     holiday (``holidays`` package, Indonesian names, read from naskah.sla.national_holidays'
-    table) and it is not an admin closure (cuti bersama, ad-hoc closures). Office hours are half-open: [start, end).
+    table) and it is not an admin closure (cuti bersama, ad-hoc closures). Office hours are
+    half-open: [start, end).
     """
 
     def __init__(
