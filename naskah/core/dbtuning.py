@@ -232,3 +232,17 @@ def is_busy_error(exc: BaseException) -> bool:
         exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
         seen += 1
     return False
+
+
+def transaction_memo(key: str, make):
+    """What `make()` gave in this transaction of the request's session, made at most once per
+    transaction: the next transaction (after a commit or a rollback) makes it afresh, so it
+    never outlives what it was read from."""
+    session = db.session()
+    held = session.info.get(key)
+    tx = session.get_transaction()
+    if held is not None and tx is not None and held[0] is tx:
+        return held[1]
+    value = make()
+    session.info[key] = (session.get_transaction(), value)
+    return value

@@ -3,6 +3,7 @@ import json
 
 from sqlalchemy import select
 
+from naskah.core.dbtuning import transaction_memo
 from naskah.extensions import db
 from naskah.models import OfficeSetting
 
@@ -37,17 +38,9 @@ def _snapshot() -> dict[str, str]:
     (the calendar, the WIP limits, the mail settings of its notification) and the board for three,
     and each was a query of its own once a commit had emptied the identity map. Kept for one
     transaction only, so a request that commits sees what other processes wrote since."""
-    session = db.session()
-    held = session.info.get(_SNAPSHOT)
-    tx = session.get_transaction()
-    if held is not None and tx is not None and held[0] is tx:
-        return held[1]
-    values = dict(session.execute(_ALL).all())
-    session.info[_SNAPSHOT] = (session.get_transaction(), values)
-    return values
+    return transaction_memo("naskah_settings_snapshot", lambda: dict(db.session.execute(_ALL).all()))
 
 
-_SNAPSHOT = "naskah_settings_snapshot"
 _ALL = select(OfficeSetting.key, OfficeSetting.value)
 
 
