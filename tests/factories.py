@@ -1,5 +1,6 @@
 """Small factories: users, documents at any step, logging in (second factor included)."""
 import itertools
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -136,3 +137,12 @@ def prepare_condition(app, action, sandiman, doc_id):
         with app.app_context():
             workflow.apply(db.session.get(Document, doc_id), first, db.session.get(User, sandiman.id), data)
             db.session.commit()
+
+
+# A CSRF token is signed with the time: the same page asked for twice a second apart differs.
+_CSRF = re.compile(r'((?:name="csrf_token"[^>]*?value=|"X-CSRFToken": )")[^"]+')
+
+
+def without_csrf(html: str) -> str:
+    """The page with every CSRF token blanked, for comparing two answers."""
+    return _CSRF.sub(r"\1", html)
