@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from naskah.core.dbtuning import sqlite_connect_args  # the writer queue's connection class
+from naskah.core.filemodes import read_or_create
 from naskah.core.siteurl import configure as configure_site
 
 
@@ -44,13 +45,7 @@ class Defaults:
 
 def load_secret(instance_path: str, name: str, nbytes: int = 32) -> str:
     """Read an instance secret, creating it (mode 0600) on first use; never logged."""
-    path = Path(instance_path) / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_urlsafe(nbytes))
-    return path.read_text().strip()
+    return read_or_create(Path(instance_path) / name, lambda: secrets.token_urlsafe(nbytes))
 
 
 def configure(app, test_config=None):

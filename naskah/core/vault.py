@@ -15,6 +15,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from flask import current_app
 
+from naskah.core.filemodes import read_or_create
 from naskah.extensions import db
 from naskah.models import SecretBlob
 
@@ -38,13 +39,8 @@ def load_or_create_master_key(app) -> bytes:
     """Read the master key from NASKAH_MASTER_KEY or instance/master.key, creating it once."""
     value = app.config.get("MASTER_KEY") or os.environ.get("NASKAH_MASTER_KEY")
     if not value:
-        path = master_key_path(app)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(fd, "w") as fh:
-                fh.write(base64.urlsafe_b64encode(os.urandom(32)).decode())
-        value = path.read_text().strip()
+        value = read_or_create(master_key_path(app),
+                               lambda: base64.urlsafe_b64encode(os.urandom(32)).decode())
     key = decode_master_key(value)
     return key
 
