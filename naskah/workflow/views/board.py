@@ -26,7 +26,8 @@ def index():
         since = request.args.get("since", "")
         if since.isdigit() and int(since) == marker:
             return "", 204  # nothing changed: htmx keeps the board as it is
-    cols = board_q.columns(filters, current_user, shown=shown, load=False)
+    # The user itself, not the proxy: every card's transition checks read its role and id.
+    cols = board_q.columns(filters, current_user._get_current_object(), shown=shown, load=False)
     known = request.args.get("sig", "").split(".")
     poll = _poll_url(filters, shown, marker, cols)
     if polling and len(known) == len(cols):
@@ -53,7 +54,7 @@ def column(step):
     if not is_htmx_partial():
         return redirect(url_for(".index", **filters.as_args(), **{f"s{step}": offset + board_q.page_size()})
                         + f"#col-{step}")
-    col = board_q.columns(filters, current_user, steps=[Step(step)], offset=offset,
+    col = board_q.columns(filters, current_user._get_current_object(), steps=[Step(step)], offset=offset,
                           after=int(after) if after.isdigit() else None)[0]
     return render_template("board/_column_page.html", col=col)
 
