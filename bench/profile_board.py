@@ -125,6 +125,8 @@ def _run(args) -> int:
     print(top_lines(prof, args.top, "cumulative"))
     if os.environ.get("PROFILE_DETAIL"):
         pstats.Stats(prof).sort_stats("cumulative").print_stats(os.environ["PROFILE_DETAIL"], 40)
+    if os.environ.get("PROFILE_CALLERS"):  # who calls a function, e.g. PROFILE_CALLERS=_get_user
+        pstats.Stats(prof).strip_dirs().print_callers(os.environ["PROFILE_CALLERS"])
     prof = cProfile.Profile()
     hx = {"HX-Request": "true", "HX-Current-URL": "http://localhost/papan"}
     start = time.perf_counter()

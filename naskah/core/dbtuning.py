@@ -38,6 +38,12 @@ Pragmas, and why each is set (per connection, at connect):
 - temp_store=MEMORY: ORDER BY / GROUP BY scratch space in memory, never a temp file.
 - mmap_size left at 0: reads already come from the OS page cache, and mapped pages would count
   towards the server's RSS (the bench's budget) without a measurable gain at this size.
+
+Statements on every page (the session, the waiting badge, the board's queries, the settings) are
+built once with bound parameters, and those that return plain rows select the table's columns
+(`Document.__table__.c`), not the mapped attributes: a select of mapped attributes goes through
+the ORM's result loading even when it returns plain rows, about 0.1 ms a statement (the waiting
+badge: 210 us against 110 us) and a board page runs about ten.
 """
 import os
 import sqlite3

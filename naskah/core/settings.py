@@ -41,7 +41,7 @@ def _snapshot() -> dict[str, str]:
     return transaction_memo("naskah_settings_snapshot", lambda: dict(db.session.execute(_ALL).all()))
 
 
-_ALL = select(OfficeSetting.key, OfficeSetting.value)
+_ALL = select(OfficeSetting.__table__.c.key, OfficeSetting.__table__.c.value)  # the table's columns (core.dbtuning)
 
 
 def set_value(key: str, value) -> None:

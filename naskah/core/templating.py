@@ -46,7 +46,8 @@ def init_app(app):
 
 def nav_items():
     """The signed-in user's menu: the areas' entries for their role, in order."""
-    return [(endpoint, label) for endpoint, label, roles, _ in registry.of().nav if current_user.role in roles]
+    role = current_user.role
+    return [(endpoint, label) for endpoint, label, roles, _ in registry.of().nav if role in roles]
 
 
 EVENT_LABELS = {

@@ -53,23 +53,29 @@ class Card(DocumentLabels):
     __slots__ = (*FIELDS, "assigned_to", "decryption", "resend_requests")
 
     def __init__(self, row):
-        for name in FIELDS:
-            setattr(self, name, getattr(row, name))
-        self.assigned_to = Person(row.assignee_name) if row.assigned_to_id is not None else None
+        # By position (getattr(row, name) cost six times as much); the last column is the name.
+        for name, value in zip(FIELDS, row, strict=False):
+            setattr(self, name, value)
+        self.assigned_to = Person(row.assignee_name) if self.assigned_to_id is not None else None
         self.decryption = None
         self.resend_requests = []
 
 
 @cache
 def _statements():
-    """Built once, on first use (building a select costs more than running it)."""
+    """Built once, on first use (building a select costs more than running it). On the tables,
+    not the mapped classes: a select of mapped attributes goes through the ORM's result loading
+    even for plain rows, which cost three times the query (1.3 ms of a 30-card page)."""
     ids = bindparam("ids", expanding=True)
-    cards = (select(*(getattr(Document, f) for f in FIELDS), User.full_name.label("assignee_name"))
-             .outerjoin(User, User.id == Document.assigned_to_id).where(Document.id.in_(ids)))
-    decryptions = (select(DecryptionRecord.document_id, DecryptionRecord.signature, DecryptionRecord.signer)
-                   .where(DecryptionRecord.document_id.in_(ids)))
-    resends = (select(ResendRequest.document_id, ResendRequest.resolved_at)
-               .where(ResendRequest.document_id.in_(ids)).order_by(ResendRequest.id))
+    docs, users = Document.__table__.c, User.__table__.c
+    records, resend_rows = DecryptionRecord.__table__.c, ResendRequest.__table__.c
+    cards = (select(*(docs[f] for f in FIELDS), users.full_name.label("assignee_name"))
+             .select_from(Document.__table__.outerjoin(User.__table__, users.id == docs.assigned_to_id))
+             .where(docs.id.in_(ids)))
+    decryptions = (select(records.document_id, records.signature, records.signer)
+                   .where(records.document_id.in_(ids)))
+    resends = (select(resend_rows.document_id, resend_rows.resolved_at)
+               .where(resend_rows.document_id.in_(ids)).order_by(resend_rows.id))
     return cards, decryptions, resends
 
 

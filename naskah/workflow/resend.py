@@ -128,8 +128,9 @@ def get_request(doc: Document, req_id: int) -> ResendRequest:
     return req
 
 
-_PAUSES = (select(ResendRequest.document_id, ResendRequest.requested_at, ResendRequest.resolved_at)
-           .where(ResendRequest.document_id.in_(bindparam("ids", expanding=True))))  # built once: every board asks
+_RESENDS = ResendRequest.__table__.c  # the table's columns: see naskah.core.dbtuning
+_PAUSES = (select(_RESENDS.document_id, _RESENDS.requested_at, _RESENDS.resolved_at)
+           .where(_RESENDS.document_id.in_(bindparam("ids", expanding=True))))  # built once: every board asks
 
 
 def resend_pauses(doc_ids) -> dict:
