@@ -4,7 +4,7 @@ from functools import wraps
 from flask import abort, current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
-from naskah.auth import twofactor
+from naskah.auth import twofactor, websessions
 from naskah.core import templating
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db, login_manager
@@ -48,7 +48,12 @@ def load_user(user_id: str):
         uid, epoch = (int(x) for x in user_id.split(":"))
     except ValueError:
         return None
-    user = db.session.get(User, uid)
+    user, enrolled = websessions.session_user(uid)
+    if user is not None:
+        user = db.session.merge(user, load=False)  # read with the session row a moment ago
+        twofactor.remember_enrolment(user, enrolled)
+    else:
+        user = db.session.get(User, uid)
     if user is None or (user.session_epoch or 0) != epoch or not user.active:
         return None
     return user

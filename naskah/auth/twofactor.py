@@ -60,6 +60,11 @@ def is_enrolled_memo(user) -> bool:
     return memo[1]
 
 
+def remember_enrolment(user, enrolled: bool) -> None:
+    """is_enrolled_memo()'s answer when it was read already (with the session row)."""
+    g.naskah_enrolled = (user.get_id(), enrolled)
+
+
 def _forget_enrolment() -> None:
     g.pop("naskah_enrolled", None)
 

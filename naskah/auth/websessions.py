@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from flask import request
+from flask import has_request_context, request
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import bindparam
@@ -20,6 +20,8 @@ from werkzeug.datastructures import CallbackDict
 
 from naskah.core.timeutil import utcnow
 from naskah.extensions import db
+from naskah.models import User
+from naskah.models.twofactor import TotpCredential
 from naskah.models.websession import WebSession
 
 TOUCH_EVERY = timedelta(seconds=60)   # last-seen writes at most this often without other changes
@@ -72,7 +74,7 @@ def _lifetime(app, data) -> timedelta:
 
 def current_hash() -> str | None:
     """The hash of this request's session id (to keep it when ending a user's other sessions)."""
-    from flask import has_request_context, session
+    from flask import session
     if not has_request_context():
         return None
     token = getattr(session, "token", None)
@@ -112,7 +114,23 @@ def active_for(user_id: int) -> list[WebSession]:
         WebSession.last_seen_at.desc())).all()
 
 
-_BY_HASH = db.select(WebSession).where(WebSession.token_hash == bindparam("hash"))  # built once: every request
+# Built once: every request. The session's user and whether they finished enrolling a second
+# factor come with the row: the sign-in check and the second-factor gate would read them next,
+# each in a query of its own (guards.load_user takes them).
+_BY_HASH = (db.select(WebSession, User, TotpCredential.confirmed_at)
+            .outerjoin(User, User.id == WebSession.user_id)
+            .outerjoin(TotpCredential, TotpCredential.user_id == WebSession.user_id)
+            .where(WebSession.token_hash == bindparam("hash")))
+SESSION_USER = "naskah.session_user"  # request.environ: (User, enrolled?) read with the session row
+
+
+def session_user(uid: int):
+    """The user read with this request's session row, if it is `uid`, with whether they are
+    enrolled in the second factor; (None, None) otherwise. Taken once."""
+    found = request.environ.pop(SESSION_USER, None) if has_request_context() else None
+    if found is None or found[0].id != uid:
+        return None, None
+    return found
 
 
 class DatabaseSessionInterface(SessionInterface):
@@ -125,9 +143,11 @@ class DatabaseSessionInterface(SessionInterface):
             # take the write lock, and the view's own transaction starts afresh afterwards.
             request.environ["naskah.begin"] = "deferred"
             try:
-                row = db.session.scalar(_BY_HASH, {"hash": token_hash(token)})
-                if row is not None:
-                    db.session.expunge(row)
+                row, user, confirmed_at = db.session.execute(_BY_HASH, {"hash": token_hash(token)}).first() \
+                    or (None, None, None)
+                for loaded in (row, user):
+                    if loaded is not None:
+                        db.session.expunge(loaded)
                 db.session.rollback()
             finally:
                 del request.environ["naskah.begin"]
@@ -136,6 +156,8 @@ class DatabaseSessionInterface(SessionInterface):
                 if data is not None:
                     session = ServerSession(data, token)
                     session.row_seen = row.last_seen_at
+                    if user is not None:
+                        request.environ[SESSION_USER] = (user, confirmed_at is not None)
                     return session
         return ServerSession()
 

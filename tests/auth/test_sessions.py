@@ -128,3 +128,30 @@ def test_admin_end_sessions_is_admin_only(app, make):
     assert len(_rows(app, victim.id)) == 1
     with app.app_context():
         assert db.session.get(User, victim.id).active
+
+
+@pytest.mark.parametrize("role", ["sandiman", "kasi"])  # kasi: a second factor is required and enrolled
+def test_the_session_row_brings_its_user_and_second_factor(app, client, make, role):
+    """One statement reads the session, its user and the second-factor enrolment: a signed-in
+    page reads neither users nor totp_credentials by themselves (each was a query per request)."""
+    from tests.workflow.test_query_counts import Counter
+    login(client, make.user(role))
+    client.get("/papan")
+    with Counter(app) as c:
+        assert client.get("/papan").status_code == 200
+    alone = [s for s in c.seen if s.startswith("SELECT") and " JOIN " not in s
+             and ("FROM users WHERE" in s or "FROM totp_credentials WHERE" in s)]
+    assert alone == [], alone
+    assert sum("FROM web_sessions LEFT OUTER JOIN users" in s for s in c.seen) == 1, c.seen
+
+
+def test_a_user_changed_after_the_session_was_read_is_read_afresh(app, client, make):
+    """The user read with the session row is used only for that request: the next request sees
+    a deactivation or a new session epoch (a password change elsewhere)."""
+    user = make.user("sandiman")
+    login(client, user)
+    assert client.get("/papan").status_code == 200
+    with app.app_context():
+        db.session.get(User, user.id).session_epoch = (user.session_epoch or 0) + 1
+        db.session.commit()
+    assert client.get("/papan").status_code == 302
