@@ -59,12 +59,12 @@ COVER_LAYOUT_MM = {
     "receiving": (20.0, 245.0, 170.0, 36.0),
 }
 
+# The papers' faces: subsets of the screen's full DejaVu faces (printing/fontsubset.py says why).
 FONT_FILES = {
-    "sans": "DejaVuSans.ttf",
-    "sans_bold": "DejaVuSans-Bold.ttf",
-    "serif": "DejaVuSerif.ttf",
-    "serif_bold": "DejaVuSerif-Bold.ttf",
-    "serif_italic": "DejaVuSerif-Italic.ttf",
+    "sans": "print/DejaVuSans.ttf",
+    "sans_bold": "print/DejaVuSans-Bold.ttf",
+    "serif": "print/DejaVuSerif.ttf",
+    "serif_bold": "print/DejaVuSerif-Bold.ttf",
 }
 
 _LOCK = threading.Lock()

@@ -338,7 +338,7 @@ def test_render_errors_and_escaping():
     assert "&lt;b&gt;bukan tag&lt;/b&gt;" in html
     assert "@font-face" in html and "DejaVuSerif.ttf" in html
     browser = render_html("copy_letter.html", copy_ctx(1), font_base_url="/static/fonts")
-    assert 'url("/static/fonts/DejaVuSerif.ttf")' in browser and "pdf:pagenumber" not in browser
+    assert 'url("/static/fonts/print/DejaVuSerif.ttf")' in browser and "pdf:pagenumber" not in browser
 
 
 def test_qr_helpers():
