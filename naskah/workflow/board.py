@@ -252,6 +252,7 @@ class CardUrls:
         self._show = url_for("documents.show", doc_id=_ID)
         self._action = url_for("documents.action_form", doc_id=_ID, action="ACTION")
         self._cover = url_for("printing.cover_letter", doc_id=_ID, fmt="pdf")
+        self.patterns = (self._show, self._action, self._cover)  # part of a remembered card's key
 
     def show(self, doc_id: int) -> str:
         return self._show.replace(str(_ID), str(doc_id))

@@ -7,6 +7,7 @@ from naskah.auth.guards import roles_required
 from naskah.core.dbtuning import read_only
 from naskah.core.templating import is_htmx_partial, layout_data, render
 from naskah.workflow import board as board_q
+from naskah.workflow import cardcache
 from naskah.workflow.engine import Step
 
 bp = Blueprint("board", __name__)
@@ -73,3 +74,7 @@ def card_urls():
         urls = g.naskah_card_urls = board_q.CardUrls(board_q.Filters.from_args(request.args),
                                                      board_q.shown_from_args(request.args))
     return urls
+
+
+# A board card's HTML, remembered by everything it shows (naskah.workflow.cardcache).
+bp.add_app_template_global(cardcache.card, "board_card")

@@ -1,0 +1,55 @@
+"""Remembered card HTML (naskah.workflow.cardcache) is exactly what rendering gives, and a card
+whose anything changed is rendered afresh."""
+import pytest
+from sqlalchemy import update
+
+from naskah.extensions import db
+from naskah.models import Document, User
+from naskah.workflow import cardcache
+from naskah.workflow.cards import FIELDS
+from tests.factories import login, without_csrf
+from tests.workflow.test_board_cards import every_kind  # noqa: F401  (fixture)
+from tests.workflow.test_query_counts import one_per_step  # noqa: F401  (fixture)
+
+
+@pytest.mark.parametrize("who", ["sandiman", "kasi", "pejabat"])
+def test_remembered_cards_are_what_rendering_gives(app, client, make, every_kind, monkeypatch, who):  # noqa: F811
+    sandiman, kasi = every_kind
+    login(client, {"sandiman": sandiman, "kasi": kasi}.get(who) or make.user(who))
+    client.get("/papan")  # fills the memory
+    remembered = without_csrf(client.get("/papan").get_data(as_text=True))
+    assert len(app.extensions["naskah_card_html"]) >= 9
+    monkeypatch.setattr(cardcache, "_key", lambda *args: object())  # a key never seen: rendered
+    assert remembered == without_csrf(client.get("/papan").get_data(as_text=True))
+
+
+def test_a_changed_card_is_rendered_afresh(app, client, make):
+    sandiman = make.user("sandiman")
+    doc_id = make.document(step=5, sandiman=sandiman)
+    login(client, sandiman)
+    assert sandiman.full_name in client.get("/papan").get_data(as_text=True)
+    with app.app_context():  # neither changes the document's version
+        db.session.get(User, sandiman.id).full_name = "Nama Baru Sandiman"
+        db.session.execute(update(Document).where(Document.id == doc_id).values(sender_agency="Instansi Baru"))
+        db.session.commit()
+    page = client.get("/papan").get_data(as_text=True)
+    assert "Nama Baru Sandiman" in page and "Instansi Baru" in page
+
+
+def test_every_field_of_a_card_is_in_its_key(app, make):
+    from flask import current_app
+
+    from naskah.sla.due import card_sla
+    from naskah.workflow import board
+    doc_id = make.document(step=5)
+    with app.test_request_context("/papan"):
+        card = board.cards.load([doc_id])[doc_id]
+        sla, urls = card_sla(card, card.received_at), board.CardUrls(board.Filters(), {})
+        template = current_app.jinja_env.get_template(cardcache.TEMPLATE)
+        before = cardcache._key(template, card, sla, [], urls, "sandiman", None)
+        for name in FIELDS:
+            original = getattr(card, name)
+            setattr(card, name, object())
+            assert cardcache._key(template, card, sla, [], urls, "sandiman", None) != before, name
+            setattr(card, name, original)
+        assert cardcache._key(template, card, sla, [], urls, "kasi", None) != before
