@@ -36,6 +36,12 @@ def next_number(year: int, book: str = BOOK_INCOMING) -> int:
     return number
 
 
+def last_number(year: int, book: str = BOOK_INCOMING) -> int:
+    """The register's last number so far (0 before its first), read without taking one."""
+    return db.session.scalar(select(AgendaCounter.last_number).where(
+        AgendaCounter.book == book, AgendaCounter.year == year)) or 0
+
+
 def add_entry(*, kind: str, year: int, received_on: date, sender: str, actor, document=None,
               letter_number=None, letter_date=None, summary="kriptogram", attachments=None,
               forwarded_to=None, notes=None, classification=None, corrects=None) -> AgendaEntry:

@@ -28,6 +28,13 @@ def reserve(doc) -> str:
     return doc.cover_number
 
 
+def predict(signed_at) -> str:
+    """The number reserve() would give a letter signed at `signed_at` now (read only): the
+    signature is prepared over it before the transaction that reserves it."""
+    year = to_wib(signed_at).year
+    return settings.format_letter_number(agenda.last_number(year, COVER_BOOK) + 1, year)
+
+
 def _label_position(pdf: bytes) -> tuple[float, float]:
     """(x, baseline y) in points of the "Nomor" label in the cover letter's heading, page 1."""
     from pypdf import PdfReader

@@ -7,13 +7,21 @@
 - sign (7) also reserves the cover letter's number and writes it in the Nomor field (covernumber);
 - number_copy (still 7): the stamp goes on the copy and the cover letter, the receipt is produced;
 - archive (9): the retention date is set from the per-classification period.
+
+The paraf's cover letter and the kasi's signature are prepared before the write transaction
+("prepare" hooks, from the view's read): the PDF is rendered with a verification code drawn then,
+the signature made over the number the outgoing register will give next. The transaction stores
+them when the document is the version they were made from and the number, the paper and the
+certificate are still those; otherwise it renders or signs again itself. Stamping (number_copy)
+still works inside the transaction: its papers print the copy's incoming agenda number, which
+every registration takes from the same register.
 """
 import hashlib
 
 from dateutil.relativedelta import relativedelta
 
 from naskah.core import settings, vault
-from naskah.core.errors import Conflict
+from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import to_wib
 from naskah.paper import covernumber, esign, issued, letters, loans
 from naskah.paper import office as officesettings
@@ -40,32 +48,72 @@ def _replace_blob(doc, column: str, data: bytes | None, purpose: str):
         vault.destroy(old)
 
 
+def _paraf_pdf(doc, actor, now, code: str) -> bytes:
+    paraf = {"initials": letters.initials(actor.full_name), "time": now}
+    return letters.render_pdf("cover_letter.html", letters.cover_context(
+        doc, letters.letters_of(doc), code=code, paraf=paraf, frozen=True))
+
+
+def prepare_paraf(ctx):
+    """Before the paraf's transaction: the cover letter, with the code its paper will carry."""
+    code = issued.new_code()
+    return {"code": code, "pdf": _paraf_pdf(ctx.doc, ctx.actor, ctx.now, code)}
+
+
 def freeze_cover(ctx):
-    """Before the paraf: render the exact cover letter the kasi will sign."""
+    """Before the paraf: render the exact cover letter the kasi will sign (or take the one
+    rendered before the transaction, from this very version of the document)."""
     doc, actor, now = ctx.doc, ctx.actor, ctx.now
+    made = ctx.prepared.get("prepare_paraf")
     issued.void(doc.id, "cover_letter", "diganti paraf baru")
     paper = issued.issue("cover_letter", document=doc, signer_name=letters.kasi_signer()["name"],
-                         signer_role="Ditandatangani oleh", classification=doc.classification, issued_at=now)
-    paraf = {"initials": letters.initials(actor.full_name), "time": now}
-    pdf = letters.render_pdf("cover_letter.html", letters.cover_context(
-        doc, letters.letters_of(doc), code=paper.code, paraf=paraf, frozen=True))
+                         signer_role="Ditandatangani oleh", classification=doc.classification, issued_at=now,
+                         code=made["code"] if made else None)
+    pdf = made["pdf"] if made else _paraf_pdf(doc, actor, now, paper.code)
     _replace_blob(doc, "cover_pdf_blob_id", pdf, "cover_letter_paraf")
     issued.add_file(paper, pdf, "diparaf")
     ctx.frozen_pdf_sha256 = _sha(pdf)  # the paraf effect records it; paraf_at is ctx.now as printed
     return {"cover_paper": paper.id}
 
 
+def _frozen_cover(doc):
+    """The paraf'd cover letter, if it is still the one the paraf recorded."""
+    frozen = vault.load_id(doc.cover_pdf_blob_id)
+    return frozen if frozen is not None and _sha(frozen) == doc.paraf_sha256 else None
+
+
+def _signed_cover(frozen: bytes, number: str, actor, passphrase, row, paper, at) -> bytes:
+    return esign.sign(covernumber.write_number(frozen, number), actor, passphrase, row=row,
+                      qr_text=issued.verify_url(paper.code), signing_time=at, location=settings.get("office_city"))
+
+
+def prepare_signature(ctx):
+    """Before the signing transaction: the electronic signature over the number the outgoing
+    register gives next (a wrong passphrase is kept, so the attempt is counted once)."""
+    doc, actor = ctx.doc, ctx.actor
+    row, paper, frozen = esign.usable_cert(actor), issued.current(doc.id, "cover_letter"), _frozen_cover(doc)
+    if row is None or paper is None or frozen is None:
+        return None
+    number = covernumber.predict(ctx.now)
+    made = {"number": number, "paper": paper.id, "certificate": row.id}
+    try:
+        made["signed"] = _signed_cover(frozen, number, actor, ctx.data.get("passphrase"), row, paper, ctx.now)
+    except DomainError as refusal:
+        made["refused"] = refusal
+    return made
+
+
 def sign_cover(ctx):
-    """After the sign effect: number the frozen PDF, then sign it (or record a handwritten signature)."""
+    """After the sign effect: number the frozen PDF, then sign it (or record a handwritten
+    signature). A signature prepared before the transaction is used when its number, paper and
+    certificate are still those."""
     doc, actor, data = ctx.doc, ctx.actor, ctx.data
     row = esign.usable_cert(actor)
     paper = issued.current(doc.id, "cover_letter")
     number = covernumber.reserve(doc)
     if paper is not None:
         paper.signer_name, paper.issued_at, paper.number = actor.full_name, doc.signed_at, number
-    frozen = vault.load_id(doc.cover_pdf_blob_id)
-    if frozen is not None and _sha(frozen) != doc.paraf_sha256:
-        frozen = None
+    frozen = _frozen_cover(doc)
     if row is None:
         doc.signature_kind = "basah"
         if frozen is not None and paper is not None:  # the numbered letter the kasi signs with a pen
@@ -76,9 +124,13 @@ def sign_cover(ctx):
     if frozen is None or paper is None:
         raise Conflict("PDF surat pengantar yang diparaf tidak ditemukan atau berbeda; "
                        "kembalikan ke Sandiman untuk paraf ulang.")
-    signed = esign.sign(covernumber.write_number(frozen, number), actor, data.get("passphrase"), row=row,
-                        qr_text=issued.verify_url(paper.code), signing_time=doc.signed_at,
-                        location=settings.get("office_city"))
+    made = ctx.prepared.get("prepare_signature")
+    if made and (made["number"], made["paper"], made["certificate"]) == (number, paper.id, row.id):
+        if "refused" in made:
+            raise made["refused"]
+        signed = made["signed"]
+    else:
+        signed = _signed_cover(frozen, number, actor, data.get("passphrase"), row, paper, doc.signed_at)
     _replace_blob(doc, "signed_pdf_blob_id", signed, "cover_letter_signed")
     doc.signed_sha256 = _sha(signed)
     doc.signature_kind = "elektronik"
@@ -155,7 +207,9 @@ def set_retention(ctx):
 
 def init_hooks(app) -> None:
     """The paper side's part of the nine steps (called from naskah.paper.init_app)."""
+    workflow.add_hook(app, "initial", prepare_paraf, when="prepare")
     workflow.add_hook(app, "initial", freeze_cover, when="before")
+    workflow.add_hook(app, "sign", prepare_signature, when="prepare")
     workflow.add_hook(app, "sign", sign_cover)
     workflow.add_hook(app, "return", void_cover)
     workflow.add_hook(app, "revise", void_cover)

@@ -42,8 +42,9 @@ def verify_url(code: str) -> str:
 
 
 def issue(kind: str, *, document: Document | None = None, disposal=None, number=None, signer_name=None,
-          signer_role=None, classification=None, issued_at=None) -> IssuedPaper:
-    paper = IssuedPaper(code=new_code(), kind=kind, document_id=getattr(document, "id", None),
+          signer_role=None, classification=None, issued_at=None, code: str | None = None) -> IssuedPaper:
+    """A new paper row; `code` is one drawn (new_code) before its PDF was rendered, if it was."""
+    paper = IssuedPaper(code=code or new_code(), kind=kind, document_id=getattr(document, "id", None),
                         disposal_id=getattr(disposal, "id", None), number=number, signer_name=signer_name,
                         signer_role=signer_role, classification=classification)
     if issued_at is not None:

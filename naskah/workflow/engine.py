@@ -7,9 +7,10 @@ for decryption. Views never set `step`; they call `apply()`, which checks the tr
 import enum
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import g
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -112,7 +113,9 @@ class TransitionContext:
 
     `data` holds the validated form values (a hook of the decryption area fills `plaintext`);
     `now` is the one instant of the transition, so the paper side prints the same time the
-    record keeps; `frozen_pdf_sha256` is the cover letter a "before" hook froze for the paraf.
+    record keeps; `frozen_pdf_sha256` is the cover letter a "before" hook froze for the paraf;
+    `prepared` holds what the "prepare" hooks made before the transaction (by hook name), when
+    the document is still the version they made it from.
     """
     doc: Document
     actor: User
@@ -120,14 +123,28 @@ class TransitionContext:
     data: dict
     now: datetime
     frozen_pdf_sha256: str | None = None
+    prepared: dict = field(default_factory=dict)
 
 
-WHEN = ("before", "after", "failed")
+@dataclass
+class Prepared:
+    """What a transition's "prepare" hooks made from a read, before its write transaction."""
+    version: int
+    now: datetime
+    results: dict
+
+
+WHEN = ("prepare", "before", "after", "failed")
 
 
 def add_hook(app, action: str, fn, *, when: str = "after") -> None:
     """Other areas attach work to a transition from their `init_app`.
 
+    "prepare" runs before the transition's write transaction, from a read of the document (the
+    view's check before it queues for the lock): slow work such as rendering, signing and
+    stamping PDFs, returned to the "before"/"after" hooks as ctx.prepared[<hook name>]. It must
+    not write; those hooks use its result only when the locked document is the version it was
+    made from (and check anything else it assumed), and otherwise do the work themselves.
     "before" runs after the checks and before the effect, "after" after the effect; both run in
     the transition's transaction, take the context and may return audit details for its one
     event. "failed" runs after a refusal's rollback with (doc_id, actor, error), for areas that
@@ -202,8 +219,31 @@ def allowed(doc: Document, actor: User) -> list[Transition]:
     return out
 
 
+def prepare(doc: Document, action: str, actor: User, data: dict | None = None) -> Prepared | None:
+    """Run the transition's "prepare" hooks from a read, outside any write transaction. A hook
+    that meets a refusal prepares nothing: the transition itself will meet it and say why."""
+    t = get_transition(action)
+    hooks = _hooks("prepare", t.action)
+    if not hooks:
+        return None
+    ctx = TransitionContext(doc=doc, actor=actor, transition=t, data=dict(data or {}), now=utcnow())
+    results = {}
+    for hook in hooks:
+        try:
+            results[hook.__name__] = hook(ctx)
+        except DomainError:
+            continue
+    return Prepared(version=doc.version, now=ctx.now, results=results)
+
+
+def in_write_transaction() -> bool:
+    """True while run() holds the document's write transaction (tests check papers are not made
+    there)."""
+    return g.get("naskah_transition_writing", False)
+
+
 def apply(doc: Document, action: str, actor: User, data: dict | None = None, *,
-          expected_version: int | None = None):
+          expected_version: int | None = None, prepared: Prepared | None = None):
     """Apply one transition in the caller's transaction and return its audit event."""
     t = get_transition(action)
     data = dict(data or {})
@@ -212,6 +252,8 @@ def apply(doc: Document, action: str, actor: User, data: dict | None = None, *,
         if data.get(key) in (None, ""):
             raise DomainError("Data yang wajib untuk tindakan ini belum lengkap.", field=key)
     ctx = TransitionContext(doc=doc, actor=actor, transition=t, data=data, now=utcnow())
+    if prepared is not None and prepared.version == doc.version:
+        ctx.now, ctx.prepared = prepared.now, prepared.results  # the papers print the time they were made
     details = {}
     for hook in _hooks("before", t.action):
         details.update(hook(ctx) or {})
@@ -225,15 +267,16 @@ def apply(doc: Document, action: str, actor: User, data: dict | None = None, *,
 
 
 def run(doc_id: int, action: str, actor: User, data: dict | None = None, *,
-        expected_version: int | None = None) -> Document:
+        expected_version: int | None = None, prepared: Prepared | None = None) -> Document:
     """One transition end to end: lock the row, apply, commit; or roll back and say why.
 
     Views call only this. A refusal raises DomainError (Conflict for a lost race) after the
     rollback and after the "failed" hooks had their say, so nothing of the attempt is half-saved.
     """
-    doc = locked_document(doc_id)
+    g.naskah_transition_writing = True
     try:
-        apply(doc, action, actor, data, expected_version=expected_version)
+        doc = locked_document(doc_id)
+        apply(doc, action, actor, data, expected_version=expected_version, prepared=prepared)
         db.session.commit()
     except (StaleDataError, IntegrityError):
         db.session.rollback()
@@ -243,6 +286,8 @@ def run(doc_id: int, action: str, actor: User, data: dict | None = None, *,
         for hook in _hooks("failed", action):
             hook(doc_id, actor, error)
         raise
+    finally:
+        g.naskah_transition_writing = False
     return doc
 
 

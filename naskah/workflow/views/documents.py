@@ -196,7 +196,7 @@ def revise_open(doc_id):
 @read_first
 def action_submit(doc_id, action):
     t = workflow.get_transition(action)
-    early = _refuse_before_locking(doc_id, t)
+    early, prepared = _check_and_prepare(doc_id, t)
     if early is not None:
         return early
     doc = documents.get_document(doc_id, current_user, for_update=True)
@@ -212,7 +212,7 @@ def action_submit(doc_id, action):
     old_step = doc.step
     try:
         doc = workflow.run(doc_id, action, current_user, form_data(form),
-                           expected_version=int(version) if str(version).isdigit() else None)
+                           expected_version=int(version) if str(version).isdigit() else None, prepared=prepared)
     except DomainError as e:
         reads_from_here()  # the refusal only renders: a deferred snapshot
         doc = documents.get_document(doc_id)
@@ -227,20 +227,23 @@ def action_submit(doc_id, action):
     return redirect(request.args.get("next") == "doc" and url_for(".show", doc_id=doc_id) or url_for("board.index"))
 
 
-def _refuse_before_locking(doc_id, t):
-    """A form sent for an older version or step (the other session won) is refused from a read,
-    without queueing for the write lock behind the winner's work (the PDFs of steps 6 to 8).
-    Passing here proves nothing: the locked path checks again."""
+def _check_and_prepare(doc_id, t):
+    """From a read, before queueing for the write lock: a form sent for an older version or step
+    (the other session won) is refused, and the transition's slow work (the PDFs of steps 6 to
+    8: render, sign, stamp) is prepared, so the write transaction only stores it. Passing here
+    proves nothing: the locked path checks again, and redoes what no longer fits.
+    Returns (refusal or None, prepared or None)."""
     version = str(VersionedForm(meta={"csrf": False}).version.data or "")  # the transition's form checks the rest
     reads_from_here()
     doc = documents.get_document(doc_id, current_user)
     try:
         workflow.check_current(doc, t, current_user, int(version) if version.isdigit() else None)
     except DomainError as e:
-        return _refused(doc, e)
+        return _refused(doc, e), None
+    prepared = workflow.prepare(doc, t.action, current_user, request.form.to_dict())
     db.session.rollback()
     writes_from_here()
-    return None
+    return None, prepared
 
 
 def _form_errors(doc, form, t):
