@@ -13,13 +13,15 @@ The paraf's cover letter and the kasi's signature are prepared before the write 
 the signature made over the number the outgoing register will give next. The transaction stores
 them when the document is the version they were made from and the number, the paper and the
 certificate are still those; otherwise it renders or signs again itself. Stamping (number_copy)
-still works inside the transaction: its papers print the copy's incoming agenda number, which
-every registration takes from the same register.
+likewise, over the copy's incoming agenda number as the register gives it next; every
+registration takes from that register too, so on a busy desk the transaction may find the
+number taken and stamp again itself.
 """
 import hashlib
 
 from dateutil.relativedelta import relativedelta
 
+from naskah.agenda import book as agenda
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
 from naskah.core.timeutil import to_wib
@@ -150,40 +152,74 @@ def void_cover(ctx):
     return {"cover_pdf": "dibatalkan"}
 
 
-def stamp_papers(ctx):
-    """After delivery numbering: stamped copy, stamped cover letter, receipt; each with a QR code."""
-    doc, actor, now = ctx.doc, ctx.actor, ctx.now
-    doc.stamped_at = now
+def _stamp_artifacts(doc, now, cover_paper, copy: letters.CopyNumber | None = None) -> dict:
+    """The stamped copy, the stamped cover letter and the receipt, with the codes their papers
+    will carry; `copy` stands for the copy's agenda entry before it is written."""
     stamp = officesettings.image_bytes("office_stamp")
     letter_fields = letters.letters_of(doc)
     content = dict(letter_fields, plaintext=(vault.load_id(doc.plaintext_blob_id) or b"").decode("utf-8"))
-    copy_paper = issued.issue("copy_letter", document=doc, number=doc.letter_number,
-                              signer_name=doc.assigned_to.full_name if doc.assigned_to else None,
-                              signer_role="Disalin oleh", classification=doc.classification, issued_at=now)
-    copy_pdf = letters.render_pdf("copy_letter.html",
-                                  letters.copy_context(doc, content, stamp=True, code=copy_paper.code))
-    _replace_blob(doc, "stamped_copy_blob_id", copy_pdf, "copy_letter_stamped")
-    issued.add_file(copy_paper, copy_pdf, "salinan bercap")
-
-    cover_paper = issued.current(doc.id, "cover_letter")
+    out = {"copy_code": issued.new_code(), "receipt_code": issued.new_code(), "stamped": bool(stamp),
+           "cover_paper": getattr(cover_paper, "id", None), "cover": None}
+    out["copy_pdf"] = letters.render_pdf("copy_letter.html", letters.copy_context(
+        doc, content, stamp=True, code=out["copy_code"], copy=copy))
     base = vault.load_id(doc.signed_pdf_blob_id) or vault.load_id(doc.cover_pdf_blob_id)
     if base is not None and cover_paper is not None:
-        cover_paper.number = doc.cover_number or cover_paper.number
-        note = [f"Dicap: {fmt.tanggal_jam(now)}"]
         qr = None if doc.signature_kind == "elektronik" else qr_png(issued.verify_url(cover_paper.code))
-        stamped = stamp_pdf(base, stamp_png=stamp, stamp_box_mm=STAMP_BOX_MM, lines=note,
-                            text_at_mm=NOTE_AT_MM, qr_png=qr, qr_box_mm=QR_BOX_MM)
-        _replace_blob(doc, "stamped_cover_blob_id", stamped, "cover_letter_stamped")
-        issued.add_file(cover_paper, stamped, "ditandatangani dan dicap")
+        out["cover"] = stamp_pdf(base, stamp_png=stamp, stamp_box_mm=STAMP_BOX_MM,
+                                 lines=[f"Dicap: {fmt.tanggal_jam(now)}"], text_at_mm=NOTE_AT_MM,
+                                 qr_png=qr, qr_box_mm=QR_BOX_MM)
+    out["receipt_pdf"] = letters.render_pdf("receipt.html", letters.receipt_context(
+        doc, letter_fields, code=out["receipt_code"], copy=copy))
+    return out
 
+
+def prepare_stamp(ctx):
+    """Before numbering the copy: its papers, over the number the incoming register gives next
+    (every registration takes from that register too, so the transaction checks it)."""
+    doc, now = ctx.doc, ctx.now
+    year = to_wib(now).year
+    number = agenda.last_number(year) + 1
+    copy = letters.CopyNumber(year=year, number=number, received_on=to_wib(now).date(),
+                              attachments=letters.lampiran_text(doc, letters.letters_of(doc)),
+                              letter_number=settings.format_letter_number(number, year))
+    return {"copy": copy, **_stamp_artifacts(doc, now, issued.current(doc.id, "cover_letter"), copy)}
+
+
+def _fits(made: dict | None, doc, cover_paper) -> bool:
+    """A prepared set of papers still fits: the same copy number, entry and cover paper."""
+    if not made:
+        return False
+    entry, copy = letters._copy_entry(doc), made["copy"]
+    return (entry is not None and (entry.year, entry.number, entry.received_on, entry.attachments)
+            == (copy.year, copy.number, copy.received_on, copy.attachments)
+            and doc.letter_number == copy.letter_number and made["cover_paper"] == getattr(cover_paper, "id", None))
+
+
+def stamp_papers(ctx):
+    """After delivery numbering: stamped copy, stamped cover letter, receipt; each with a QR code
+    (prepared before the transaction when they still fit, made here otherwise)."""
+    doc, actor, now = ctx.doc, ctx.actor, ctx.now
+    doc.stamped_at = now
+    cover_paper = issued.current(doc.id, "cover_letter")
+    made = ctx.prepared.get("prepare_stamp")
+    if not _fits(made, doc, cover_paper):
+        made = _stamp_artifacts(doc, now, cover_paper)
+    copy_paper = issued.issue("copy_letter", document=doc, number=doc.letter_number,
+                              signer_name=doc.assigned_to.full_name if doc.assigned_to else None,
+                              signer_role="Disalin oleh", classification=doc.classification, issued_at=now,
+                              code=made["copy_code"])
+    _replace_blob(doc, "stamped_copy_blob_id", made["copy_pdf"], "copy_letter_stamped")
+    issued.add_file(copy_paper, made["copy_pdf"], "salinan bercap")
+    if made["cover"] is not None:
+        cover_paper.number = doc.cover_number or cover_paper.number
+        _replace_blob(doc, "stamped_cover_blob_id", made["cover"], "cover_letter_stamped")
+        issued.add_file(cover_paper, made["cover"], "ditandatangani dan dicap")
     receipt_paper = issued.issue("receipt", document=doc, number=letters.receipt_number(doc),
                                  signer_name=actor.full_name, signer_role="Diserahkan oleh",
-                                 classification=doc.classification, issued_at=now)
-    receipt_pdf = letters.render_pdf("receipt.html",
-                                     letters.receipt_context(doc, letter_fields, code=receipt_paper.code))
-    _replace_blob(doc, "receipt_blob_id", receipt_pdf, "receipt")
-    issued.add_file(receipt_paper, receipt_pdf, "tanda terima")
-    return {"stamped": bool(stamp), "papers": [copy_paper.id, getattr(cover_paper, "id", None), receipt_paper.id]}
+                                 classification=doc.classification, issued_at=now, code=made["receipt_code"])
+    _replace_blob(doc, "receipt_blob_id", made["receipt_pdf"], "receipt")
+    issued.add_file(receipt_paper, made["receipt_pdf"], "tanda terima")
+    return {"stamped": made["stamped"], "papers": [copy_paper.id, getattr(cover_paper, "id", None), receipt_paper.id]}
 
 
 def copy_attachments(ctx):
@@ -213,6 +249,7 @@ def init_hooks(app) -> None:
     workflow.add_hook(app, "sign", sign_cover)
     workflow.add_hook(app, "return", void_cover)
     workflow.add_hook(app, "revise", void_cover)
+    workflow.add_hook(app, "number_copy", prepare_stamp, when="prepare")
     workflow.add_hook(app, "number_copy", copy_attachments, when="before")
     workflow.add_hook(app, "number_copy", stamp_papers)
     workflow.add_hook(app, "archive", set_retention)

@@ -5,6 +5,8 @@ same context feeds the PDF (render_pdf) and the browser print view (render_html)
 """
 import json
 import string
+from dataclasses import dataclass
+from datetime import date
 
 from naskah.core import settings, vault
 from naskah.core.errors import Conflict, DomainError
@@ -96,13 +98,28 @@ def lampiran_text(doc: Document, content: dict) -> str:
     return f"{n} ({terbilang(n)}) berkas"
 
 
-def _copy_entry(doc: Document) -> AgendaEntry | None:
+@dataclass(frozen=True)
+class CopyNumber:
+    """The copy's agenda entry as number_copy will write it: the papers are prepared from this
+    before the transaction that takes the number (naskah.paper.hooks.prepare_stamp)."""
+    year: int
+    number: int
+    received_on: date
+    attachments: str | None
+    letter_number: str
+
+
+def _copy_entry(doc: Document, copy: CopyNumber | None = None):
+    if copy is not None:
+        return copy
     return db.session.get(AgendaEntry, doc.copy_entry_id) if doc.copy_entry_id else None
 
 
-def copy_context(doc: Document, content: dict, *, stamp: bool = False, code: str | None = None) -> dict:
-    entry = _copy_entry(doc)
-    agenda = doc.agenda_label + (f" \u00b7 Nomor salinan: {doc.letter_number}" if doc.letter_number else "")
+def copy_context(doc: Document, content: dict, *, stamp: bool = False, code: str | None = None,
+                 copy: CopyNumber | None = None) -> dict:
+    entry = _copy_entry(doc, copy)
+    letter_number = copy.letter_number if copy is not None else doc.letter_number
+    agenda = doc.agenda_label + (f" \u00b7 Nomor salinan: {letter_number}" if letter_number else "")
     return {
         "office": office(), "classification": doc.classification, "urgency": doc.urgency_label,
         "copy_number": doc.copy_index or 1, "copy_total": doc.copy_total or 1,
@@ -172,19 +189,21 @@ def envelope_kinds(doc: Document) -> list[str]:
     return ["dalam", "luar"] if doc.is_red else ["tunggal"]
 
 
-def receipt_number(doc: Document) -> str:
-    entry = _copy_entry(doc)
+def receipt_number(doc: Document, copy: CopyNumber | None = None) -> str:
+    entry = _copy_entry(doc, copy)
     if entry is None:
         raise Conflict("Tanda terima tersedia setelah salinan dinomori (langkah 8).")
     return f"TT-{entry.year}-{entry.number:04d}"
 
 
-def receipt_context(doc: Document, letters: dict, *, code: str | None = None) -> dict:
-    entry = _copy_entry(doc)
+def receipt_context(doc: Document, letters: dict, *, code: str | None = None,
+                    copy: CopyNumber | None = None) -> dict:
+    entry = _copy_entry(doc, copy)
     return {
-        "office": office(), "number": receipt_number(doc),
+        "office": office(), "number": receipt_number(doc, copy),
         "date": entry.received_on if entry else to_wib(utcnow()).date(),
-        "items": [{"letter_number": doc.letter_number, "classification": doc.classification,
+        "items": [{"letter_number": copy.letter_number if copy is not None else doc.letter_number,
+                   "classification": doc.classification,
                    "copy_number": doc.copy_index or 1, "copy_total": doc.copy_total or 1,
                    "agenda_number": doc.agenda_label, "notes": "beserta surat pengantar"}],
         "recipient": letters.get("addressee") or doc.forwarded_to or "",

@@ -111,3 +111,55 @@ def test_papers_prepared_from_another_version_are_not_used(app, make, team):
         assert frozen != b"%PDF-stale" and frozen.startswith(b"%PDF")
         assert issued.current(doc_id, "cover_letter").code != "STALECODE"
         assert doc.paraf_at != doc.received_at  # the transition's own time, not the stale one
+
+
+def _number_copy(client, app, doc_id):
+    return client.post(f"/dokumen/{doc_id}/aksi/number_copy",
+                       data={"version": str(kit.document(app, doc_id).version), "confirm": "y"})
+
+
+@pytest.fixture
+def stamped(monkeypatch, made):
+    """`made`, and the stamping of the cover letter too."""
+    from naskah.paper import hooks
+    def watch(*args, _original=hooks.stamp_pdf, **kwargs):
+        made.append(("stamp_pdf", workflow.in_write_transaction()))
+        return _original(*args, **kwargs)
+    monkeypatch.setattr(hooks, "stamp_pdf", watch)
+    return made
+
+
+def test_the_copy_papers_are_made_before_the_transaction(app, make, team, client, stamped):
+    sandiman, kasi = team
+    doc_id = kit.signed_document(app, make, sandiman, kasi)
+    login(client, sandiman)
+    stamped.clear()
+    response = _number_copy(client, app, doc_id)
+    assert response.status_code == 302, response.get_data(as_text=True)[:400]
+    assert sorted(stamped) == [("render_pdf", False), ("render_pdf", False), ("stamp_pdf", False)]
+    doc = kit.document(app, doc_id)
+    with app.app_context():
+        copy_pdf, receipt_pdf = vault.load_id(doc.stamped_copy_blob_id), vault.load_id(doc.receipt_blob_id)
+        copy_paper, receipt_paper = issued.current(doc_id, "copy_letter"), issued.current(doc_id, "receipt")
+        receipt_number = letters.receipt_number(doc)
+    assert doc.letter_number in kit.flat(copy_pdf) and issued.display(copy_paper.code) in kit.flat(copy_pdf)
+    assert receipt_number in kit.flat(receipt_pdf) and issued.display(receipt_paper.code) in kit.flat(receipt_pdf)
+    assert doc.stamped_cover_blob_id is not None
+
+
+def test_a_copy_number_taken_in_between_is_stamped_again_inside(app, make, team, client, stamped, monkeypatch):
+    from naskah.agenda import book
+    sandiman, kasi = team
+    doc_id = kit.signed_document(app, make, sandiman, kasi)
+    real = book.last_number
+    monkeypatch.setattr(book, "last_number", lambda year, *a: real(year, *a) + 1)  # a registration took it
+    login(client, sandiman)
+    stamped.clear()
+    assert _number_copy(client, app, doc_id).status_code == 302
+    assert sorted(stamped) == [("render_pdf", False)] * 2 + [("render_pdf", True)] * 2 + [
+        ("stamp_pdf", False), ("stamp_pdf", True)]
+    doc = kit.document(app, doc_id)
+    with app.app_context():
+        copy_pdf = vault.load_id(doc.stamped_copy_blob_id)
+        assert issued.display(issued.current(doc_id, "copy_letter").code) in kit.flat(copy_pdf)
+    assert doc.letter_number in kit.flat(copy_pdf)
