@@ -145,6 +145,10 @@ def test_the_copy_papers_are_made_before_the_transaction(app, make, team, client
     assert doc.letter_number in kit.flat(copy_pdf) and issued.display(copy_paper.code) in kit.flat(copy_pdf)
     assert receipt_number in kit.flat(receipt_pdf) and issued.display(receipt_paper.code) in kit.flat(receipt_pdf)
     assert doc.stamped_cover_blob_id is not None
+    with app.app_context():
+        kit.keep_png(vault.load_id(doc.stamped_cover_blob_id), "prepared_cover_stamped")
+    kit.keep_png(copy_pdf, "prepared_copy_stamped")
+    kit.keep_png(receipt_pdf, "prepared_receipt")
 
 
 def test_a_copy_number_taken_in_between_is_stamped_again_inside(app, make, team, client, stamped, monkeypatch):
