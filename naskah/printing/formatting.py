@@ -75,10 +75,45 @@ def kalimat(text) -> str:
     return text if text.endswith(".") else text + "."
 
 
+_DIGITS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan", "sembilan")
+_SCALES = ((10**12, "triliun"), (10**9, "miliar"), (10**6, "juta"), (10**3, "ribu"))
+
+
+def _hundreds(n: int) -> list[str]:
+    """1-999 in words: seratus, sepuluh, sebelas, dua belas, dua puluh satu ..."""
+    hundreds, rest = divmod(n, 100)
+    words = [] if not hundreds else ["seratus"] if hundreds == 1 else [_DIGITS[hundreds], "ratus"]
+    if rest >= 20:
+        words += [_DIGITS[rest // 10], "puluh"] + ([_DIGITS[rest % 10]] if rest % 10 else [])
+    elif rest >= 12:
+        words += [_DIGITS[rest - 10], "belas"]
+    elif rest >= 10:
+        words += ["sepuluh" if rest == 10 else "sebelas"]
+    elif rest:
+        words += [_DIGITS[rest]]
+    return words
+
+
 def terbilang(number: int) -> str:
-    """2026 -> 'dua ribu dua puluh enam' (num2words' Indonesian rules: sebelas, seratus, seribu)."""
-    from num2words import num2words
-    return num2words(int(number), lang="id")
+    """2026 -> 'dua ribu dua puluh enam', 1.001.000 -> 'satu juta seribu' (up to triliun).
+
+    Written here, not with num2words: that package imports all of its fifty languages to spell
+    one, 3 MB of the server's memory (150 MB budget) for this function. tests/paper compares the
+    two for every number up to 20,000 and a sample up to a million, where num2words is right.
+    """
+    n = int(number)
+    if n < 0:
+        return "min " + terbilang(-n)
+    if n == 0:
+        return "nol"
+    if n >= 10**15:
+        raise ValueError("angka terlalu besar untuk dieja")
+    words = []
+    for value, name in _SCALES:
+        group, n = divmod(n, value)
+        if group:
+            words += ["seribu"] if value == 1000 and group == 1 else _hundreds(group) + [name]
+    return " ".join(words + (_hundreds(n) if n else []))
 
 
 def hari_tanggal_terbilang(value: dt.date | dt.datetime | None) -> str:

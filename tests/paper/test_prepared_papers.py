@@ -19,7 +19,9 @@ def made(monkeypatch):
     """Each paper made, and whether it was made inside the transition's write transaction."""
     seen = []
     for module, name in ((letters, "render_pdf"), (esign, "sign")):
-        def watch(*args, _original=getattr(module, name), _name=name, **kwargs):
+        original = getattr(module, name)
+
+        def watch(*args, _original=original, _name=name, **kwargs):
             seen.append((_name, workflow.in_write_transaction()))
             return _original(*args, **kwargs)
         monkeypatch.setattr(module, name, watch)
