@@ -7,6 +7,7 @@ for decryption. Views never set `step`; they call `apply()`, which checks the tr
 import enum
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -219,21 +220,39 @@ def allowed(doc: Document, actor: User) -> list[Transition]:
     return out
 
 
+# (document, version, action) being prepared by a request of this process. Only a saving, never
+# needed for correctness: two sessions sending the same step at once (a double submit) would
+# both render and sign, and one of them is refused at the lock anyway.
+_PREPARING: set = set()
+_PREPARING_LOCK = threading.Lock()
+
+
 def prepare(doc: Document, action: str, actor: User, data: dict | None = None) -> Prepared | None:
     """Run the transition's "prepare" hooks from a read, outside any write transaction. A hook
-    that meets a refusal prepares nothing: the transition itself will meet it and say why."""
+    that meets a refusal prepares nothing: the transition itself will meet it and say why. When
+    another request of this process is preparing the same version already, this one prepares
+    nothing (it is refused at the lock, or does the work there if it wins)."""
     t = get_transition(action)
     hooks = _hooks("prepare", t.action)
     if not hooks:
         return None
-    ctx = TransitionContext(doc=doc, actor=actor, transition=t, data=dict(data or {}), now=utcnow())
-    results = {}
-    for hook in hooks:
-        try:
-            results[hook.__name__] = hook(ctx)
-        except DomainError:
-            continue
-    return Prepared(version=doc.version, now=ctx.now, results=results)
+    key = (doc.id, doc.version, t.action)
+    with _PREPARING_LOCK:
+        if key in _PREPARING:
+            return None
+        _PREPARING.add(key)
+    try:
+        ctx = TransitionContext(doc=doc, actor=actor, transition=t, data=dict(data or {}), now=utcnow())
+        results = {}
+        for hook in hooks:
+            try:
+                results[hook.__name__] = hook(ctx)
+            except DomainError:
+                continue
+        return Prepared(version=doc.version, now=ctx.now, results=results)
+    finally:
+        with _PREPARING_LOCK:
+            _PREPARING.discard(key)
 
 
 def in_write_transaction() -> bool:

@@ -169,3 +169,22 @@ def test_a_copy_number_taken_in_between_is_stamped_again_inside(app, make, team,
         copy_pdf = vault.load_id(doc.stamped_copy_blob_id)
         assert issued.display(issued.current(doc_id, "copy_letter").code) in kit.flat(copy_pdf)
     assert doc.letter_number in kit.flat(copy_pdf)
+
+
+def test_a_version_another_request_is_preparing_is_not_prepared_twice(app, make, team, monkeypatch):
+    """A double submit: the second request of the same version finds the first preparing and
+    leaves the work to the lock (it is refused there, or does it there if it wins)."""
+    sandiman, kasi = team
+    doc_id = make.document(step=5, sandiman=sandiman, kasi=kasi)
+    with app.test_request_context():
+        doc, actor = db.session.get(Document, doc_id), db.session.get(User, sandiman.id)
+        inner = []
+
+        def second_request_meanwhile(*args, _original=letters.render_pdf, **kwargs):
+            inner.append(workflow.prepare(doc, "initial", actor, {}))
+            return _original(*args, **kwargs)
+        monkeypatch.setattr(letters, "render_pdf", second_request_meanwhile)
+        first = workflow.prepare(doc, "initial", actor, {})
+        assert first is not None and first.results["prepare_paraf"]["pdf"].startswith(b"%PDF")
+        assert inner == [None]
+        assert workflow.prepare(doc, "initial", actor, {}) is not None  # once the first is done
