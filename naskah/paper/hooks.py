@@ -152,11 +152,12 @@ def void_cover(ctx):
     return {"cover_pdf": "dibatalkan"}
 
 
-def _stamp_artifacts(doc, now, cover_paper, copy: letters.CopyNumber | None = None) -> dict:
+def _stamp_artifacts(doc, now, cover_paper, copy: letters.CopyNumber | None = None,
+                     letter_fields: dict | None = None) -> dict:
     """The stamped copy, the stamped cover letter and the receipt, with the codes their papers
     will carry; `copy` stands for the copy's agenda entry before it is written."""
     stamp = officesettings.image_bytes("office_stamp")
-    letter_fields = letters.letters_of(doc)
+    letter_fields = letter_fields if letter_fields is not None else letters.letters_of(doc)
     content = dict(letter_fields, plaintext=(vault.load_id(doc.plaintext_blob_id) or b"").decode("utf-8"))
     out = {"copy_code": issued.new_code(), "receipt_code": issued.new_code(), "stamped": bool(stamp),
            "cover_paper": getattr(cover_paper, "id", None), "cover": None}
@@ -179,10 +180,11 @@ def prepare_stamp(ctx):
     doc, now = ctx.doc, ctx.now
     year = to_wib(now).year
     number = agenda.last_number(year) + 1
+    fields = letters.letters_of(doc)  # one vault read for the Lampiran and the papers
     copy = letters.CopyNumber(year=year, number=number, received_on=to_wib(now).date(),
-                              attachments=letters.lampiran_text(doc, letters.letters_of(doc)),
+                              attachments=letters.lampiran_text(doc, fields),
                               letter_number=settings.format_letter_number(number, year))
-    return {"copy": copy, **_stamp_artifacts(doc, now, issued.current(doc.id, "cover_letter"), copy)}
+    return {"copy": copy, **_stamp_artifacts(doc, now, issued.current(doc.id, "cover_letter"), copy, fields)}
 
 
 def _fits(made: dict | None, doc, cover_paper) -> bool:
