@@ -20,6 +20,8 @@ HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 CLOSURE_LABEL = "Libur kantor"
 WARNING_SECONDS = 2 * 3600
 _MAX_SCAN_DAYS = 3 * 366  # guards loops if closures ever swallow every day
+_HOURS_KEPT = 10 * 366  # days of remembered office hours per calendar (a report may span years)
+_UNSEEN = object()
 _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 Hours = tuple[time, time] | None
@@ -152,6 +154,7 @@ class OfficeCalendar:
         self.use_national_holidays = use_national_holidays
         self.include_cuti_bersama = include_cuti_bersama
         self._years: dict[int, dict[date, str]] = {}
+        self._hours: dict[date, tuple[datetime, datetime] | None] = {}
         for year in holiday_years or ():
             self._national(year)
 
@@ -178,7 +181,17 @@ class OfficeCalendar:
         return self.work_week.span(d.weekday()) is not None and self.holiday_name(d) is None
 
     def _hours_on(self, d: date) -> tuple[datetime, datetime] | None:
-        """Opening and closing instants (WIB) of d, or None if the office is closed."""
+        """Opening and closing instants (WIB) of d, or None if the office is closed. Remembered
+        per day: the board's SLA walks the same few days for every card on every poll, and the
+        calendar's rules do not change (settings give a new instance)."""
+        hours = self._hours.get(d, _UNSEEN)
+        if hours is _UNSEEN:
+            if len(self._hours) > _HOURS_KEPT:
+                self._hours.clear()
+            hours = self._hours[d] = self._hours_of(_plain_date(d))
+        return hours
+
+    def _hours_of(self, d: date) -> tuple[datetime, datetime] | None:
         if not self.is_working_day(d):
             return None
         start, end = self.work_week.span(d.weekday())
