@@ -218,12 +218,12 @@ def counted(filters: Filters, user, step: Step) -> Column:
     return col
 
 
-def fill(cols: list[Column]) -> None:
+def fill(cols: list[Column], marker: int | None = None) -> None:
     """Replace the light rows of the columns' pages by (card, CardSla, actions): the cards of all
     columns in one go (naskah.workflow.cards); the actions from the transition table, without a
     query per card; step 8's checklist of a column's cards from one audit query."""
     pending = [c for c in cols if not c.loaded]
-    docs = _load([r.id for c in pending for r in c.cards])
+    docs = _load([r.id for c in pending for r in c.cards], marker)
     for c in pending:
         now, cal, pauses = c.sla_context
         c.cards = [(docs[r.id], sla_module.card_sla(docs[r.id], now, cal, pauses.get(r.id, [])),
@@ -235,9 +235,10 @@ def fill(cols: list[Column]) -> None:
 MAX_SHOWN = 500  # the plain "tampilkan N lagi" link (no JavaScript) grows a page up to this
 
 
-def _load(ids: list[int]):
-    """The cards on the page: plain objects from three Core queries (naskah.workflow.cards)."""
-    return cards.load(ids)
+def _load(ids: list[int], marker: int | None = None):
+    """The cards on the page: plain objects from three Core queries (naskah.workflow.cards), or
+    remembered from a request that read the same change marker."""
+    return cards.load(ids, marker)
 
 
 _ID = 987654321  # a placeholder id: url_for once, then str.replace per card

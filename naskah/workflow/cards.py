@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from flask import current_app
 from sqlalchemy import bindparam, select
 
 from naskah.extensions import db
@@ -79,8 +80,38 @@ def _statements():
     return cards, decryptions, resends
 
 
-def load(ids: list[int]) -> dict[int, Card]:
-    """The cards of these documents (missing ones left out)."""
+class _Remembered:
+    """The cards read at one change marker (naskah.workflow.board.change_marker, the audit
+    chain's length). Every change to what a card shows is an audited action, which raises the
+    marker in its own transaction, so a card read at marker M is what any request that reads M
+    would read; the board's poll already answers "nothing new" on the same rule. Per app (one
+    per process), keyed by the database's value: another process's change raises it for all.
+    Bounded."""
+    SIZE = 5000
+
+    def __init__(self):
+        self.marker, self.cards = None, {}
+
+    def at(self, marker: int) -> dict[int, Card]:
+        if marker != self.marker or len(self.cards) > self.SIZE:
+            self.marker, self.cards = marker, {}  # a new dict: a request still reading the old is unharmed
+        return self.cards
+
+
+def load(ids: list[int], marker: int | None = None) -> dict[int, Card]:
+    """The cards of these documents (missing ones left out). With the change marker this
+    request read before its board query, cards read at that marker are not read again: a board
+    polled by everyone every few seconds mostly asks for the same cards."""
+    if marker is None:
+        return _read(ids)
+    known = current_app.extensions.setdefault("naskah_cards", _Remembered()).at(marker)
+    missing = [i for i in ids if i not in known]
+    if missing:
+        known.update(_read(missing))
+    return {i: known[i] for i in ids if i in known}
+
+
+def _read(ids: list[int]) -> dict[int, Card]:
     if not ids:
         return {}
     cards_q, decryptions_q, resends_q = _statements()

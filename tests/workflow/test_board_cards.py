@@ -18,7 +18,7 @@ from tests.factories import login, without_csrf
 from tests.workflow.test_query_counts import one_per_step  # noqa: F401  (fixture)
 
 
-def _models(ids):
+def _models(ids, marker=None):
     stmt = select(Document).where(Document.id.in_(ids)).options(
         selectinload(Document.decryption), selectinload(Document.resend_requests))
     return {d.id: d for d in db.session.scalars(stmt).unique()}

@@ -34,6 +34,8 @@ class Counter:
 
 
 def statements(app, client, path, htmx=False) -> int:
+    """Statements of one request, with no card remembered (naskah.workflow.cards): the most it reads."""
+    app.extensions.pop("naskah_cards", None)
     with Counter(app) as c:
         resp = client.get(path, headers={"HX-Request": "true"} if htmx else None)
     assert resp.status_code == 200, path

@@ -33,10 +33,10 @@ def index():
     poll = _poll_url(filters, shown, marker, cols)
     if polling and len(known) == len(cols):
         changed = [c for c, sig in zip(cols, known, strict=True) if c.signature != sig]
-        board_q.fill(changed)
+        board_q.fill(changed, marker)
         return render_template("board/_poll.html", columns=changed, poll_url=poll, marker=marker, oob=True,
                                **layout_data())  # the waiting badge, out of band
-    board_q.fill(cols)
+    board_q.fill(cols, marker)
     return render("board/index.html", "board/_board.html", columns=cols, filters=filters, marker=marker,
                   poll_url=poll, **layout_data())  # the partial updates the waiting badge out of band
 
