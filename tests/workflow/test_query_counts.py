@@ -134,7 +134,7 @@ def test_a_transition_reads_the_settings_and_the_document_once_per_transaction(a
     loads = [s for s in c.seen if s.startswith("SELECT documents.id") and "WHERE documents.id = " in s]
     # SQLite's; PostgreSQL's are implicit. The session row's own write (its last-seen time, due
     # after a few seconds, so on a slow machine between the sign-in and this request) is not counted.
-    begins = [s for s, following in zip(c.seen, c.seen[1:] + [""])
+    begins = [s for s, following in zip(c.seen, c.seen[1:] + [""], strict=True)
               if s.startswith("BEGIN") and not following.startswith("UPDATE web_sessions")]
     assert 1 <= len(settings) <= (len(begins) if begins else 3) <= 4, c.seen
     assert len(loads) == 3, loads   # before locking, locked (once), the answer
