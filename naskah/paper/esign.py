@@ -6,16 +6,14 @@ cannot sign on the kasi's behalf.
 """
 import datetime as dt
 import logging
-import threading
-import time
-from collections import deque
 
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.x509.oid import NameOID
+from flask import g, has_request_context, request
 
 from naskah.audit import chain as audit
-from naskah.core import settings, vault
+from naskah.core import settings, throttle, vault
 from naskah.core.errors import DomainError
 from naskah.core.timeutil import utcnow
 from naskah.crypto import keys
@@ -27,7 +25,7 @@ from naskah.printing.sign import WRONG_PASSPHRASE_MSG, SigningError, sign_pdf_wi
 
 PASSPHRASE_MIN = 8
 SIGN_ATTEMPTS = (5, 300)   # wrong passphrases per user per window (seconds)
-_LOCK = threading.Lock()
+_limiter = throttle.DatabaseRateLimiter()
 
 
 class PkiError(DomainError):
@@ -224,8 +222,7 @@ def sign(pdf: bytes, user: User, passphrase: str | None, *, row: SigningCertific
     if row.user_id != user.id or row.status != "active":
         raise DomainError("Sertifikat ini tidak dapat dipakai untuk menandatangani.", field="passphrase")
     limit, window = current_app.config.get("SIGN_ATTEMPTS", SIGN_ATTEMPTS)
-    failures = _failures(user.id, window)
-    if len(failures) >= limit:
+    if not _limiter.allowed(_failure_key(user.id), limit, window):
         raise DomainError("Terlalu banyak frasa sandi yang salah. Tunggu beberapa menit lalu coba lagi.",
                           field="passphrase")
     try:
@@ -234,20 +231,37 @@ def sign(pdf: bytes, user: User, passphrase: str | None, *, row: SigningCertific
                                  location=location, qr_text=qr_text, signing_time=signing_time)
     except SigningError as e:
         if str(e) == WRONG_PASSPHRASE_MSG:
-            failures.append(time.monotonic())
+            _count_failure(user.id, limit, window)
             raise DomainError(WRONG_PASSPHRASE_MSG, field="passphrase") from None
         raise DomainError("Penandatanganan gagal. Hubungi administrator.") from None
 
 
-def _failures(user_id: int, window: float) -> deque:
-    """Recent wrong passphrases of a user (in memory, per process), oldest first."""
-    from flask import current_app
-    table = current_app.extensions.setdefault("naskah_sign_failures", {})
-    with _LOCK:
-        failures = table.setdefault(user_id, deque(maxlen=100))
-        while failures and failures[0] <= time.monotonic() - window:
-            failures.popleft()
-    return failures
+def _failure_key(user_id: int) -> str:
+    return f"sign-passphrase:{user_id}"
+
+
+def _count_failure(user_id: int, limit: int, window: float) -> None:
+    """A wrong passphrase counts in the database (every server process sees it), once per request,
+    after the request's own transaction: the signature is made inside a transaction the refusal
+    rolls back (or, prepared, in a read), and on SQLite a second connection writing now would
+    queue behind this very request's write lock. A command outside any request (its own short
+    process) counts nothing."""
+    if has_request_context():
+        g.setdefault("naskah_sign_failures", {})[user_id] = (limit, window)
+
+
+def record_failures(response):
+    """after_request: store this request's wrong passphrases, in a short write of their own."""
+    pending = g.pop("naskah_sign_failures", None)
+    if pending:
+        db.session.rollback()  # the view's work is over: committed, or refused and rolled back
+        request.environ["naskah.begin"] = "immediate"  # a writer: through the writer queue
+        try:
+            for user_id, (limit, window) in pending.items():
+                _limiter.hit(_failure_key(user_id), limit, window)
+        finally:
+            del request.environ["naskah.begin"]
+    return response
 
 
 def verify(pdf: bytes):

@@ -3,12 +3,14 @@ import hashlib
 
 import pytest
 
+from naskah import create_app
 from naskah.core import vault
 from naskah.extensions import db
 from naskah.models.paper import IssuedPaper, SigningCertificate
 from naskah.paper import esign
 from naskah.printing.sign import WRONG_PASSPHRASE_MSG
 from tests import paperkit as kit
+from tests.conftest import make_config
 from tests.factories import login
 
 
@@ -100,6 +102,29 @@ def test_wrong_passphrases_are_rate_limited(app, make, team, client):
     response = _sign(client, doc_id, sandiman.id, kit.PASSPHRASE, version)
     assert response.status_code == 400 and "Terlalu banyak" in response.get_data(as_text=True)
     assert kit.document(app, doc_id).step == 6
+
+
+def test_wrong_passphrases_count_on_every_server_process(app, make, team, client, tmp_path):
+    """Two server processes on one database: each one's wrong passphrases count for both."""
+    sandiman, kasi = team
+    other = create_app(make_config(tmp_path))
+    for each in (app, other):
+        each.config["SIGN_ATTEMPTS"] = (2, 300)
+    try:
+        doc_id = make.document(step=6, sandiman=sandiman, kasi=kasi)
+        version = kit.document(app, doc_id).version
+        browsers = [client, other.test_client()]
+        for browser in browsers:  # one wrong passphrase on each process
+            login(browser, kasi)
+            assert _sign(browser, doc_id, sandiman.id, "salah sekali", version).status_code == 400
+        for browser in browsers:
+            response = _sign(browser, doc_id, sandiman.id, kit.PASSPHRASE, version)
+            assert response.status_code == 400 and "Terlalu banyak" in response.get_data(as_text=True)
+        assert kit.document(app, doc_id).step == 6
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
 def test_revoked_certificate_cannot_sign_and_verification_reports_it(app, make, team, client):
